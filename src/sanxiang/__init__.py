@@ -1,0 +1,1 @@
+"""Sanxiang: the information system behind the three administrative-enforcement systems."""

@@ -1,0 +1,171 @@
+"""Reads for organisations and people, bounded by what the asking user may see."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Agency, Certificate, Jurisdiction, Officer, Role, RoleGrant, Unit, User
+
+
+def agencies_visible_to(user: User) -> QuerySet[Agency]:
+    """An account sees its own agency; a supervisor sees every agency of its jurisdiction and
+    the jurisdictions below it; a platform administrator sees all."""
+    qs = Agency.objects.select_related("jurisdiction")
+    if user.is_superuser:
+        return qs
+    if user.agency_id is None:
+        return qs.none()
+    if user.has_role(Role.SUPERVISOR):
+        assert user.agency is not None
+        return qs.filter(jurisdiction__path__startswith=user.agency.jurisdiction.path)
+    return qs.filter(pk=user.agency_id)
+
+
+def can_view_agency(user: User, agency: Agency) -> bool:
+    return agencies_visible_to(user).filter(pk=agency.pk).exists()
+
+
+def can_manage_agency(user: User, agency: Agency) -> bool:
+    """Master data of an agency is kept by its head, or by the supervisor above it."""
+    if user.is_superuser:
+        return True
+    if not (user.has_role(Role.AGENCY_HEAD) or user.has_role(Role.SUPERVISOR)):
+        return False
+    return can_view_agency(user, agency)
+
+
+def can_register_agency_in(user: User, jurisdiction: Jurisdiction) -> bool:
+    """Agencies' legal status is confirmed by government; the supervisor (司法行政部门) keeps the list."""
+    if user.is_superuser:
+        return True
+    if not user.has_role(Role.SUPERVISOR) or user.agency is None:
+        return False
+    return jurisdiction.path.startswith(user.agency.jurisdiction.path)
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    return Unit.objects.filter(agency__in=agencies_visible_to(user)).select_related("agency")
+
+
+def officers_visible_to(user: User) -> QuerySet[Officer]:
+    return Officer.objects.filter(agency__in=agencies_visible_to(user)).select_related(
+        "agency", "unit"
+    )
+
+
+def valid_certificates(on: datetime.date) -> QuerySet[Certificate]:
+    """Certificates that let their holder enforce on `on` (set-based twin of Certificate.validity_on)."""
+    return Certificate.objects.filter(
+        Q(status=Certificate.Status.ACTIVE)
+        | (~Q(status=Certificate.Status.ACTIVE) & Q(status_changed_on__gt=on)),
+        issued_on__lte=on,
+        expires_on__gte=on,
+    ).filter(Q(officer__left_on__isnull=True) | Q(officer__left_on__gt=on))
+
+
+def certified_officers(on: datetime.date) -> QuerySet[Officer]:
+    return Officer.objects.filter(Exists(valid_certificates(on).filter(officer=OuterRef("pk"))))
+
+
+def certificate_by_number(number: str) -> Certificate | None:
+    return (
+        Certificate.objects.select_related("officer__agency__jurisdiction", "officer__unit")
+        .filter(number=number.strip())
+        .first()
+    )
+
+
+def public_agencies(jurisdiction: Jurisdiction | None = None) -> QuerySet[Agency]:
+    qs = Agency.objects.filter(status=Agency.Status.ACTIVE).select_related("jurisdiction")
+    if jurisdiction is not None:
+        qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+    return qs
+
+
+def public_officers(on: datetime.date, agency: Agency | None = None) -> QuerySet[Certificate]:
+    """One row per valid certificate: what 000 公示办法 第十二条 publishes
+    (name, post, certificate number, area)."""
+    qs = (
+        valid_certificates(on)
+        .select_related("officer__agency")
+        .order_by(
+            "officer__agency__jurisdiction__code",
+            "officer__agency__name",
+            "officer__name",
+            "number",
+        )
+    )
+    if agency is not None:
+        qs = qs.filter(officer__agency=agency)
+    return qs
+
+
+@dataclass(frozen=True)
+class ReviewerStaffing:
+    """法制审核人员配置: reviewers >= ratio x enforcement staff, and >= a minimum head count."""
+
+    enforcement_staff: int
+    reviewers: int
+    min_ratio: float
+    min_count: int
+    required: int
+    source: str
+
+    @property
+    def adequate(self) -> bool:
+        return self.reviewers >= self.required
+
+    @property
+    def message(self) -> str:
+        verdict = "符合" if self.adequate else "不符合"
+        return (
+            f"法制审核人员{self.reviewers}人，执法人员{self.enforcement_staff}人；"
+            f"应不少于执法人员总数的{self.min_ratio:.0%}且不少于{self.min_count}人，即至少{self.required}人："
+            f"{verdict}（{self.source}）。"
+        )
+
+
+def reviewer_staffing(agency: Agency, on: datetime.date | None = None) -> ReviewerStaffing:
+    from sanxiang.core.rules import get_profile
+
+    on = on or datetime.date.today()
+    profile = get_profile(agency.rule_profile_code)
+    ratio_rule = profile.rule("review.reviewer_min_ratio")
+    count_rule = profile.rule("review.reviewer_min_count")
+    ratio = float(ratio_rule.value)
+    min_count = int(count_rule.value)
+    staff = certified_officers(on).filter(agency=agency).count()
+    reviewers = (
+        User.objects.filter(
+            is_active=True,
+            agency=agency,
+            role_grants__role=Role.LEGAL_REVIEWER,
+        )
+        .filter(
+            Q(officer__isnull=True) | Q(officer__left_on__isnull=True) | Q(officer__left_on__gt=on)
+        )
+        .distinct()
+        .count()
+    )
+    required = max(math.ceil(staff * ratio), min_count)
+    sources = sorted({ratio_rule.source, count_rule.source})
+    return ReviewerStaffing(
+        enforcement_staff=staff,
+        reviewers=reviewers,
+        min_ratio=ratio,
+        min_count=min_count,
+        required=required,
+        source="；".join(sources),
+    )
+
+
+def role_holders(agency: Agency, role: str) -> QuerySet[User]:
+    return User.objects.filter(
+        agency=agency,
+        is_active=True,
+        pk__in=RoleGrant.objects.filter(role=role).values("user_id"),
+    )
