@@ -22,7 +22,7 @@ _PROVINCE_CODES = frozenset(
 
 def normalize_id_number(value: str) -> str:
     """A 居民身份证号码: 18 digits with the GB 11643 check digit, or the old 15-digit form."""
-    number = ric.compact(value or "")
+    number = ric.compact(re.sub(r"\s", "", value or ""))
     if _ID15.match(number):
         # The first-generation card (before 1999): 6-digit area, YYMMDD in the 1900s, 3-digit
         # sequence, no check digit.
@@ -74,7 +74,7 @@ def normalize_id_number(value: str) -> str:
 
 def normalize_uscc(value: str) -> str:
     """A 统一社会信用代码: 18 characters with the GB 32100 check character."""
-    code = uscc.compact(value or "")
+    code = uscc.compact(re.sub(r"\s", "", value or ""))
     try:
         return str(uscc.validate(code))
     except stdnum_exc.InvalidLength:
@@ -135,6 +135,8 @@ def normalize_landline(value: str) -> str:
     if (
         number.country_code != 86
         or not digits.startswith("0")
+        # Area code (3-4 digits with the 0) plus a 7-8 digit local number.
+        or not 10 <= len(digits) <= 12
         or not phonenumbers.is_valid_number(number)
         or phonenumbers.number_type(number)
         not in (

@@ -72,7 +72,10 @@ class Jurisdiction(models.Model):
             raise ValidationError({"rule_profile": f"未知的规则配置“{self.rule_profile}”。"})
         if not self.rule_profile and self.parent_id is None:
             raise ValidationError({"rule_profile": "顶层辖区必须指定规则配置。"})
-        expected_parent = {self.Level.CITY: self.Level.PROVINCE, self.Level.COUNTY: self.Level.CITY}
+        expected_parent: dict[str, str] = {
+            self.Level.CITY: self.Level.PROVINCE,
+            self.Level.COUNTY: self.Level.CITY,
+        }
         if self.level == self.Level.PROVINCE and self.parent_id is not None:
             raise ValidationError({"parent": "省级辖区不应有上级辖区。"})
         if (
