@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -106,14 +107,22 @@ def public_officers(on: datetime.date, agency: Agency | None = None) -> QuerySet
 
 @dataclass(frozen=True)
 class ReviewerStaffing:
-    """法制审核人员配置: reviewers >= ratio x enforcement staff, and >= a minimum head count."""
+    """法制审核人员配置: reviewers >= ratio x enforcement staff, and >= a minimum head count.
+
+    A jurisdiction whose measure fixes neither (002 第四十九条 only requires a reviewer system)
+    has `min_ratio`/`min_count` None: nothing is required beyond what the profile states.
+    """
 
     enforcement_staff: int
     reviewers: int
-    min_ratio: float
-    min_count: int
+    min_ratio: Decimal | None
+    min_count: int | None
     required: int
     source: str
+
+    @property
+    def rule_fixed(self) -> bool:
+        return self.min_ratio is not None or self.min_count is not None
 
     @property
     def adequate(self) -> bool:
@@ -121,12 +130,16 @@ class ReviewerStaffing:
 
     @property
     def message(self) -> str:
+        head = f"法制审核人员{self.reviewers}人，执法人员{self.enforcement_staff}人；"
+        if not self.rule_fixed:
+            return f"{head}本辖区规定未设定法制审核人员配置比例或最低人数（{self.source}）。"
+        parts = []
+        if self.min_ratio is not None:
+            parts.append(f"不少于执法人员总数的{self.min_ratio:.0%}")
+        if self.min_count is not None:
+            parts.append(f"不少于{self.min_count}人")
         verdict = "符合" if self.adequate else "不符合"
-        return (
-            f"法制审核人员{self.reviewers}人，执法人员{self.enforcement_staff}人；"
-            f"应不少于执法人员总数的{self.min_ratio:.0%}且不少于{self.min_count}人，即至少{self.required}人："
-            f"{verdict}（{self.source}）。"
-        )
+        return f"{head}应{'且'.join(parts)}，即至少{self.required}人：{verdict}（{self.source}）。"
 
 
 def reviewer_staffing(agency: Agency, on: datetime.date | None = None) -> ReviewerStaffing:
@@ -134,10 +147,8 @@ def reviewer_staffing(agency: Agency, on: datetime.date | None = None) -> Review
 
     on = on or datetime.date.today()
     profile = get_profile(agency.rule_profile_code)
-    ratio_rule = profile.rule("review.reviewer_min_ratio")
-    count_rule = profile.rule("review.reviewer_min_count")
-    ratio = float(ratio_rule.value)
-    min_count = int(count_rule.value)
+    ratio = profile.decimal("review.reviewer_min_ratio")
+    min_count = profile.integer("review.reviewer_min_count")
     staff = certified_officers(on).filter(agency=agency).count()
     reviewers = (
         User.objects.filter(
@@ -151,8 +162,16 @@ def reviewer_staffing(agency: Agency, on: datetime.date | None = None) -> Review
         .distinct()
         .count()
     )
-    required = max(math.ceil(staff * ratio), min_count)
-    sources = sorted({ratio_rule.source, count_rule.source})
+    required = max(
+        math.ceil(staff * ratio) if ratio is not None else 0,
+        min_count if min_count is not None else 0,
+    )
+    sources = sorted(
+        {
+            profile.rule("review.reviewer_min_ratio").source,
+            profile.rule("review.reviewer_min_count").source,
+        }
+    )
     return ReviewerStaffing(
         enforcement_staff=staff,
         reviewers=reviewers,
