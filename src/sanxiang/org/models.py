@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from sanxiang.core.rules import profile_choices
 from sanxiang.core.validators import validate_id_number, validate_phone, validate_uscc
 
 region_code_validator = RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字（GB/T 2260）。")
@@ -46,6 +47,7 @@ class Jurisdiction(models.Model):
         "规则配置",
         max_length=32,
         blank=True,
+        choices=profile_choices,
         help_text="适用的辖区规则配置；留空则沿用上级的配置。",
     )
     # Materialised ancestry ("/410000/410100/") so that a supervisor's whole jurisdiction is
@@ -66,8 +68,6 @@ class Jurisdiction(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
-        from sanxiang.core.rules import profile_choices
-
         if self.rule_profile and self.rule_profile not in dict(profile_choices()):
             raise ValidationError({"rule_profile": f"未知的规则配置“{self.rule_profile}”。"})
         if not self.rule_profile and self.parent_id is None:

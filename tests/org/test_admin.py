@@ -1,0 +1,69 @@
+"""The admin is in Chinese and bounded by the same isolation as the rest of the system."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from sanxiang.org.models import Officer
+from tests.factories import AgencyFactory, OfficerFactory, Role, UserFactory, jinshui
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def head_client(client):
+    own = AgencyFactory(name="郑州市市场监督管理局")
+    other = AgencyFactory(name="郑州市金水区市场监督管理局", jurisdiction=jinshui())
+    head = UserFactory(agency=own, roles=[Role.AGENCY_HEAD], is_staff=True)
+    head.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="org",
+            codename__in=[
+                "view_officer",
+                "add_officer",
+                "change_officer",
+                "view_agency",
+                "change_agency",
+                "view_certificate",
+                "add_certificate",
+            ],
+        )
+    )
+    client.force_login(head)
+    return client, own, other
+
+
+def test_changelists_show_only_own_agency(head_client):
+    client, own, other = head_client
+    mine = OfficerFactory(agency=own, name="李明")
+    theirs = OfficerFactory(agency=other, name="赵强")
+    page = client.get("/admin/org/officer/").content.decode()
+    assert "执法人员" in page and mine.name in page and theirs.name not in page
+    assert client.get(f"/admin/org/officer/{theirs.pk}/change/").status_code in (302, 404)
+    agencies = client.get("/admin/org/agency/").content.decode()
+    assert own.name in agencies and other.name not in agencies
+
+
+def test_add_form_rejects_bad_id_with_chinese_message_and_foreign_agency(head_client):
+    client, own, other = head_client
+    form = {
+        "agency": own.pk,
+        "name": "王五",
+        "gender": "M",
+        "id_number": "360426199101010072",
+        "post": "科员",
+        "certificates-TOTAL_FORMS": "0",
+        "certificates-INITIAL_FORMS": "0",
+    }
+    page = client.post("/admin/org/officer/add/", form).content.decode()
+    assert "校验码错误" in page
+    assert not Officer.objects.filter(name="王五").exists()
+    form.update(agency=other.pk, id_number="11010519491231002X")
+    page = client.post("/admin/org/officer/add/", form).content.decode()
+    assert "选择一个有效的选项" in page  # the foreign agency is not among the choices
+    assert not Officer.objects.filter(name="王五").exists()
+
+
+def test_nothing_can_be_deleted_in_admin(head_client):
+    client, own, _ = head_client
+    officer = OfficerFactory(agency=own)
+    assert client.get(f"/admin/org/officer/{officer.pk}/delete/").status_code == 403
