@@ -1,0 +1,1 @@
+"""API endpoints, one module per area; each is thin over the area's services and selectors."""
