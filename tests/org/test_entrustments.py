@@ -62,3 +62,20 @@ def test_end_before_start_and_bad_uscc_are_refused():
     with pytest.raises(ValidationError) as exc:
         _entrust(head, agency, "91350100M000100Y44", D(2026, 1, 1), D(2027, 1, 1))
     assert "校验码错误" in str(exc.value)
+
+
+def test_identifiers_are_stored_in_canonical_form():
+    agency = AgencyFactory(uscc="91350100M000100Y43")
+    head = UserFactory(agency=agency, roles=[Role.AGENCY_HEAD])
+    officer = services.register_officer(
+        actor=head,
+        agency=agency,
+        name="王五",
+        gender="F",
+        id_number="11010519491231002x",
+        post="科员",
+        phone="139 0371 1234",
+    )
+    assert (officer.id_number, officer.phone) == ("11010519491231002X", "13903711234")
+    entrustment = _entrust(head, agency, "91350100m000100y43", D(2026, 1, 1), D(2026, 12, 31))
+    assert entrustment.entrusted_body_uscc == "91350100M000100Y43"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sanxiang.org import selectors as org_selectors
-from sanxiang.org.models import Agency, Certificate, Jurisdiction, Officer, Role, User
+from sanxiang.org.models import Agency, Certificate, Jurisdiction, Officer, User
 
 from .models import ApiToken, hash_key
 
@@ -32,12 +32,8 @@ def managed_agency_ids(user: User, agency_ids: Iterable[int]) -> set[int]:
     ids = set(agency_ids)
     if not ids:
         return set()
-    if user.is_superuser:
-        return ids
-    if not (user.has_role(Role.AGENCY_HEAD) or user.has_role(Role.SUPERVISOR)):
-        return set()
     return set(
-        org_selectors.agencies_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        org_selectors.agencies_managed_by(user).filter(pk__in=ids).values_list("pk", flat=True)
     )
 
 

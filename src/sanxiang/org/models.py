@@ -7,16 +7,37 @@ or revoked, each with a date and a reason, so that past cases still point at who
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from sanxiang.core.rules import profile_choices
-from sanxiang.core.validators import validate_id_number, validate_phone, validate_uscc
+from sanxiang.core.validators import (
+    normalize_id_number,
+    normalize_phone,
+    normalize_uscc,
+    validate_id_number,
+    validate_phone,
+    validate_uscc,
+)
+
+
+def _normalise(obj: models.Model, **normalisers: Callable[[str], str]) -> None:
+    """Replace each non-empty identifier by its canonical form; errors are left to the field
+    validators, which have already reported them by the time clean() runs."""
+    for field, normalise in normalisers.items():
+        value = getattr(obj, field)
+        if value:
+            with contextlib.suppress(ValidationError):
+                setattr(obj, field, normalise(value))
+
 
 region_code_validator = RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字（GB/T 2260）。")
 
@@ -149,7 +170,11 @@ class Agency(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.confirmed_on and self.confirmed_on > datetime.date.today():
+        # Store identifiers in one canonical form so look-ups and uniqueness hold.
+        _normalise(
+            self, uscc=normalize_uscc, phone=normalize_phone, complaint_phone=normalize_phone
+        )
+        if self.confirmed_on and self.confirmed_on > timezone.localdate():
             raise ValidationError({"confirmed_on": "资格确认日期不能晚于今天。"})
 
     @property
@@ -223,6 +248,7 @@ class Entrustment(models.Model):
         return f"{self.agency.name} → {self.entrusted_body}"
 
     def clean(self) -> None:
+        _normalise(self, entrusted_body_uscc=normalize_uscc)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError(
                 {"ends_on": "委托期限的终止日期不能早于起始日期（002 第十条：委托期限）。"}
@@ -288,6 +314,7 @@ class Officer(models.Model):
         return self.name
 
     def clean(self) -> None:
+        _normalise(self, id_number=normalize_id_number, phone=normalize_phone)
         if self.unit_id and self.unit and self.agency_id and self.unit.agency_id != self.agency_id:
             raise ValidationError({"unit": "内设机构必须属于该执法人员所在的执法主体。"})
 

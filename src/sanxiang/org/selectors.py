@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from .models import Agency, Certificate, Jurisdiction, Officer, Role, RoleGrant, Unit, User
 
@@ -30,13 +31,17 @@ def can_view_agency(user: User, agency: Agency) -> bool:
     return agencies_visible_to(user).filter(pk=agency.pk).exists()
 
 
-def can_manage_agency(user: User, agency: Agency) -> bool:
+def agencies_managed_by(user: User) -> QuerySet[Agency]:
     """Master data of an agency is kept by its head, or by the supervisor above it."""
     if user.is_superuser:
-        return True
+        return agencies_visible_to(user)
     if not (user.has_role(Role.AGENCY_HEAD) or user.has_role(Role.SUPERVISOR)):
-        return False
-    return can_view_agency(user, agency)
+        return Agency.objects.none()
+    return agencies_visible_to(user)
+
+
+def can_manage_agency(user: User, agency: Agency) -> bool:
+    return agencies_managed_by(user).filter(pk=agency.pk).exists()
 
 
 def can_register_agency_in(user: User, jurisdiction: Jurisdiction) -> bool:
@@ -145,7 +150,7 @@ class ReviewerStaffing:
 def reviewer_staffing(agency: Agency, on: datetime.date | None = None) -> ReviewerStaffing:
     from sanxiang.core.rules import get_profile
 
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     profile = get_profile(agency.rule_profile_code)
     ratio = profile.decimal("review.reviewer_min_ratio")
     min_count = profile.integer("review.reviewer_min_count")
