@@ -24,10 +24,10 @@ demo: setup
 
 # Browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || { \
 	  echo "安装浏览器测试所需的 chromium ..."; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || { echo "无法安装 chromium：浏览器测试需要 /usr/bin/chromium"; exit 1; }; }
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	  || { echo "无法安装 chromium 与中文字体：浏览器测试需要 /usr/bin/chromium"; exit 1; }; }
 
 lint: setup
 	$(BIN)/ruff check src tests bench

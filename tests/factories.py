@@ -82,7 +82,7 @@ def zhoucun() -> Jurisdiction:
         name="山东省",
         level=Jurisdiction.Level.PROVINCE,
         government_name="山东省人民政府",
-        rule_profile="zhoucun",
+        rule_profile="",
     )
     zibo = JurisdictionFactory(
         code="370300",

@@ -67,3 +67,26 @@ def test_nothing_can_be_deleted_in_admin(head_client):
     client, own, _ = head_client
     officer = OfficerFactory(agency=own)
     assert client.get(f"/admin/org/officer/{officer.pk}/delete/").status_code == 403
+
+
+def test_head_cannot_escalate_privileges_through_user_admin(client):
+    own = AgencyFactory()
+    head = UserFactory(agency=own, roles=[Role.AGENCY_HEAD], is_staff=True)
+    head.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="org",
+            codename__in=[
+                "view_user",
+                "change_user",
+                "view_rolegrant",
+                "add_rolegrant",
+                "change_rolegrant",
+            ],
+        )
+    )
+    client.force_login(head)
+    page = client.get(f"/admin/org/user/{head.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+    assert 'value="supervisor"' not in page  # cannot hand out the jurisdiction-wide role
+    assert 'value="legal_reviewer"' in page

@@ -98,3 +98,15 @@ def test_status_change_needs_a_reason():
             on=D(2026, 1, 5),
             reason="  ",
         )
+
+
+def test_abolished_agency_ends_its_officers_certificates():
+    cert = CertificateFactory(issued_on=D(2024, 1, 1), expires_on=D(2029, 1, 1))
+    agency = cert.officer.agency
+    agency.status, agency.abolished_on = "abolished", D(2026, 7, 1)
+    agency.save()
+    cert.refresh_from_db()
+    assert cert.is_valid_on(D(2026, 6, 30))
+    ok, reason = cert.validity_on(D(2026, 7, 1))
+    assert not ok and "撤销" in reason
+    assert not selectors.valid_certificates(D(2026, 7, 1)).filter(pk=cert.pk).exists()

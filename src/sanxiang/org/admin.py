@@ -7,12 +7,22 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import ForeignKey, QuerySet
-from django.forms import ModelChoiceField
+from django.db.models import Field, ForeignKey, QuerySet
+from django.forms import ModelChoiceField, TypedChoiceField
 from django.http import HttpRequest
 
 from . import selectors
-from .models import Agency, Certificate, Entrustment, Jurisdiction, Officer, RoleGrant, Unit, User
+from .models import (
+    Agency,
+    Certificate,
+    Entrustment,
+    Jurisdiction,
+    Officer,
+    Role,
+    RoleGrant,
+    Unit,
+    User,
+)
 
 admin.site.site_header = "三项制度信息系统 管理后台"
 admin.site.site_title = "三项制度 管理后台"
@@ -130,6 +140,16 @@ class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 0
 
+    def formfield_for_choice_field(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> TypedChoiceField | None:
+        # The supervisor role widens what an account sees to a whole jurisdiction, so only a
+        # supervisor or a platform administrator may grant it.
+        user: User = request.user  # type: ignore[assignment]
+        if db_field.name == "role" and not (user.is_superuser or user.has_role(Role.SUPERVISOR)):
+            kwargs["choices"] = [c for c in Role.choices if c[0] != Role.SUPERVISOR]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 @admin.register(User)
 class UserAdmin(AgencyScopedAdmin, BaseUserAdmin):
@@ -141,3 +161,15 @@ class UserAdmin(AgencyScopedAdmin, BaseUserAdmin):
         *(BaseUserAdmin.fieldsets or ()),
         ("执法主体与人员", {"fields": ("full_name", "agency", "officer")}),
     )
+    add_fieldsets = (
+        (None, {"fields": ("username", "usable_password", "password1", "password2")}),
+        ("执法主体与人员", {"fields": ("full_name", "agency", "officer")}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Only a platform administrator hands out Django permissions; anyone else could
+        # otherwise make themselves a superuser.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+        return readonly

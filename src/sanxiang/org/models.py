@@ -91,8 +91,6 @@ class Jurisdiction(models.Model):
     def clean(self) -> None:
         if self.rule_profile and self.rule_profile not in dict(profile_choices()):
             raise ValidationError({"rule_profile": f"未知的规则配置“{self.rule_profile}”。"})
-        if not self.rule_profile and self.parent_id is None:
-            raise ValidationError({"rule_profile": "顶层辖区必须指定规则配置。"})
         expected_parent: dict[str, str] = {
             self.Level.CITY: self.Level.PROVINCE,
             self.Level.COUNTY: self.Level.CITY,
@@ -174,6 +172,16 @@ class Agency(models.Model):
         _normalise(
             self, uscc=normalize_uscc, phone=normalize_phone, complaint_phone=normalize_phone
         )
+        if self.jurisdiction_id is not None:
+            # Deadlines and staffing rules come from the profile: no agency without one.
+            try:
+                self.jurisdiction.effective_profile_code()
+            except ValidationError as exc:
+                raise ValidationError(
+                    {
+                        "jurisdiction": f"{exc.messages[0]}不能在该辖区登记执法主体，请先为辖区指定规则配置。"
+                    }
+                ) from None
         if self.confirmed_on and self.confirmed_on > timezone.localdate():
             raise ValidationError({"confirmed_on": "资格确认日期不能晚于今天。"})
 
@@ -386,6 +394,9 @@ class Certificate(models.Model):
             return False, f"执法证已于{self.expires_on:%Y年%m月%d日}过期"
         if not self.officer.in_service(on):
             return False, "持证人已离岗"
+        agency = self.officer.agency
+        if agency.abolished_on is not None and agency.abolished_on <= on:
+            return False, f"持证人所属执法主体已于{agency.abolished_on:%Y年%m月%d日}撤销"
         return True, "有效"
 
     def is_valid_on(self, on: datetime.date) -> bool:

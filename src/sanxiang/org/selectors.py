@@ -70,7 +70,10 @@ def valid_certificates(on: datetime.date) -> QuerySet[Certificate]:
         | (~Q(status=Certificate.Status.ACTIVE) & Q(status_changed_on__gt=on)),
         issued_on__lte=on,
         expires_on__gte=on,
-    ).filter(Q(officer__left_on__isnull=True) | Q(officer__left_on__gt=on))
+    ).filter(
+        Q(officer__left_on__isnull=True) | Q(officer__left_on__gt=on),
+        Q(officer__agency__abolished_on__isnull=True) | Q(officer__agency__abolished_on__gt=on),
+    )
 
 
 def certified_officers(on: datetime.date) -> QuerySet[Officer]:
