@@ -225,6 +225,7 @@ def test_supervisor_panel_lists_jurisdiction_agencies_with_staffing(client, agen
     assert panels(response) == [Role.SUPERVISOR]
     assert agency.name in page and district.name in page and bureau.name in page
     assert far.name not in page
+    assert "000 法制审核办法 第五条" in page  # each verdict names the rule it applies
     rows = {r.agency.name: r for r in response.context["panels"][0].data["rows"]}
     assert rows[agency.name].certified_officers == 3
     assert rows[agency.name].staffing.adequate is False
