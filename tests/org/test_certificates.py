@@ -69,7 +69,7 @@ def test_holder_who_left_is_not_valid():
     assert not selectors.valid_certificates(D(2026, 6, 1)).filter(pk=cert.pk).exists()
 
 
-def test_expired_certificate_cannot_be_registered_backwards():
+def test_certificate_term_must_run_forwards():
     officer = OfficerFactory()
     head = UserFactory(agency=officer.agency, roles=[Role.AGENCY_HEAD])
     with pytest.raises(Exception) as exc:
@@ -80,8 +80,8 @@ def test_expired_certificate_cannot_be_registered_backwards():
             category="市场监管",
             area="郑州市",
             issued_by="河南省人民政府",
-            issued_on=D(2026, 1, 1),
-            expires_on=D(2025, 1, 1),
+            issued_on=D(2031, 1, 1),
+            expires_on=D(2030, 1, 1),
         )
     assert "必须晚于发证日期" in str(exc.value)
     assert not Certificate.objects.filter(number="豫A99990000").exists()
@@ -110,3 +110,52 @@ def test_abolished_agency_ends_its_officers_certificates():
     ok, reason = cert.validity_on(D(2026, 7, 1))
     assert not ok and "撤销" in reason
     assert not selectors.valid_certificates(D(2026, 7, 1)).filter(pk=cert.pk).exists()
+
+
+def test_an_already_expired_certificate_is_refused():
+    officer = OfficerFactory()
+    head = UserFactory(agency=officer.agency, roles=[Role.AGENCY_HEAD])
+    with pytest.raises(Exception) as exc:
+        services.issue_certificate(
+            actor=head,
+            officer=officer,
+            number="豫A99990001",
+            category="市场监管",
+            area="郑州市",
+            issued_by="河南省人民政府",
+            issued_on=D(2019, 1, 1),
+            expires_on=D(2024, 1, 1),
+        )
+    assert "已过期" in str(exc.value)
+    assert not Certificate.objects.filter(number="豫A99990001").exists()
+
+
+def test_officer_role_needs_a_valid_certificate():
+    from sanxiang.org.models import User
+
+    officer = OfficerFactory()
+    head = UserFactory(agency=officer.agency, roles=[Role.AGENCY_HEAD])
+    CertificateFactory(officer=officer, issued_on=D(2018, 1, 1), expires_on=D(2023, 1, 1))
+    with pytest.raises(Exception) as exc:
+        services.create_account(
+            actor=head,
+            agency=officer.agency,
+            username="zhangsan",
+            password="Sx-test-pass-2026",
+            full_name=officer.name,
+            roles=[Role.OFFICER],
+            officer=officer,
+        )
+    assert "没有今日有效的执法证" in str(exc.value) and "第十四条" in str(exc.value)
+    assert not User.objects.filter(username="zhangsan").exists()  # nothing half-written
+    CertificateFactory(officer=officer)
+    user = services.create_account(
+        actor=head,
+        agency=officer.agency,
+        username="zhangsan",
+        password="Sx-test-pass-2026",
+        full_name=officer.name,
+        roles=[Role.OFFICER],
+        officer=officer,
+    )
+    assert user.has_role(Role.OFFICER)

@@ -471,3 +471,24 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        # Only a certified officer may act as one: enforcement requires showing a valid
+        # certificate (000 公示办法 第十四条, 001 河南公示办法 第十四条).
+        if self.role != Role.OFFICER or self.user_id is None:
+            return
+        officer = self.user.officer
+        today = timezone.localdate()
+        if officer is None:
+            raise ValidationError(
+                {
+                    "role": "授予“执法人员”角色前，须先将账号关联到执法人员（000 公示办法 第十四条：执法时必须出示执法证件）。"
+                }
+            )
+        if not any(c.is_valid_on(today) for c in officer.certificates.all()):
+            raise ValidationError(
+                {
+                    "role": f"{officer.name}没有今日有效的执法证，不能授予“执法人员”角色"
+                    "（000 公示办法 第十四条：执法时必须出示执法证件）。"
+                }
+            )

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import selectors
 from .models import (
@@ -119,6 +120,13 @@ def issue_certificate(*, actor: User, officer: Officer, **fields: Any) -> Certif
     _deny_outside(actor, officer.agency)
     if officer.left_on is not None:
         raise ValidationError(f"{officer.name}已离岗，不能为其登记执法证。")
+    expires_on = fields.get("expires_on")
+    if isinstance(expires_on, datetime.date) and expires_on < timezone.localdate():
+        raise ValidationError(
+            {
+                "expires_on": f"该执法证有效期至{expires_on:%Y年%m月%d日}，已过期，不能登记为在用执法证。"
+            }
+        )
     return _save(Certificate(officer=officer, **fields))
 
 
@@ -189,5 +197,6 @@ def create_account(
     validate_password(password, user)
     user.set_password(password)
     _save(user)
-    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
+    for role in roles:
+        _save(RoleGrant(user=user, role=role))
     return user
