@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",
     "sanxiang.core",
     "sanxiang.org",
+    "sanxiang.records",
     "sanxiang.api",
     "sanxiang.workbench",
     "sanxiang.portal",
