@@ -60,8 +60,12 @@ INSTALLED_APPS = [
     "sanxiang.core",
     "sanxiang.org",
     "sanxiang.records",
+    "sanxiang.catalog",
+    "sanxiang.procedures",
+    "sanxiang.documents",
     "sanxiang.api",
     "sanxiang.workbench",
+    "sanxiang.sampledata",
     "sanxiang.portal",
 ]
 
@@ -142,6 +146,28 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+# The tamper-evident file store (docs/storage.md): "local" under MEDIA_ROOT/store, or "s3"
+# (an S3-compatible bucket with Object Lock, configured as STORAGES["evidence"]).
+SANXIANG_FILE_STORE = os.environ.get("SANXIANG_FILE_STORE", "local")
+SANXIANG_UPLOAD_MAX_SIZE = int(os.environ.get("SANXIANG_UPLOAD_MAX_SIZE", str(20 * 1024**3)))
+SANXIANG_S3_OBJECT_LOCK_MODE = os.environ.get("SANXIANG_S3_OBJECT_LOCK_MODE") or None
+SANXIANG_S3_RETENTION_DAYS = int(os.environ.get("SANXIANG_S3_RETENTION_DAYS", "10950"))
+if SANXIANG_FILE_STORE == "s3":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "evidence": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["SANXIANG_S3_BUCKET"],
+                "location": "store",
+                "object_parameters": {"ServerSideEncryption": "AES256"},
+                "endpoint_url": os.environ.get("SANXIANG_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("SANXIANG_S3_REGION") or None,
+            },
+        },
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

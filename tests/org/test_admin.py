@@ -90,3 +90,33 @@ def test_head_cannot_escalate_privileges_through_user_admin(client):
     assert 'name="user_permissions"' not in page
     assert 'value="supervisor"' not in page  # cannot hand out the jurisdiction-wide role
     assert 'value="legal_reviewer"' in page
+
+
+def test_admin_edits_are_on_the_ledger(head_client):
+    from sanxiang.records.ledger import entry_data
+    from sanxiang.records.models import LedgerEntry
+
+    client, own, _ = head_client
+    officer = OfficerFactory(agency=own, name="李明", post="科员")
+    form = {
+        "agency": own.pk,
+        "name": "李明",
+        "gender": officer.gender,
+        "id_number": officer.id_number,
+        "post": "副科长",
+        "certificates-TOTAL_FORMS": "1",
+        "certificates-INITIAL_FORMS": "0",
+        "certificates-0-number": "豫A77770001",
+        "certificates-0-category": "市场监管",
+        "certificates-0-area": "郑州市",
+        "certificates-0-issued_by": "河南省人民政府",
+        "certificates-0-issued_on": "2025-01-01",
+        "certificates-0-expires_on": "2030-01-01",
+        "certificates-0-status": "active",
+    }
+    response = client.post(f"/admin/org/officer/{officer.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entries = list(LedgerEntry.objects.order_by("seq"))
+    assert [e.action for e in entries] == ["admin.change_officer", "admin.add_certificate"]
+    assert entry_data(entries[0])["changes"]["post"] == {"old": "科员", "new": "副科长"}
+    assert entries[0].actor_label.startswith("user")

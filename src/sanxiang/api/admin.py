@@ -75,7 +75,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             return
         for token in queryset:
             try:
-                new, raw_key = services.issue_token(user=token.user, name=token.name)
+                new, raw_key = services.issue_token(user=token.user, name=token.name, actor=actor)
             except ValidationError as exc:
                 self.message_user(request, f"{token}：{'；'.join(_messages(exc))}", messages.ERROR)
                 continue

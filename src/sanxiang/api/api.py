@@ -13,14 +13,15 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import session_auth, token_auth
-from .endpoints import agencies, entrustments, me, officers, public
+from .endpoints import agencies, entrustments, ledger, me, officers, public, uploads
 
 DESCRIPTION = """\
 行政执法三项制度（行政执法公示、执法全过程记录、重大执法决定法制审核）信息系统的接口。
 
 **身份认证**：浏览器中登录后使用会话（写操作须在请求头 `X-CSRFToken` 中携带 CSRF 令牌）；
 其他系统使用接口令牌：`Authorization: Bearer <令牌>`，令牌由平台管理员以
-`sanxiang apitoken issue` 签发。`/api/public/` 下的接口无需认证。
+`sanxiang apitoken issue` 签发。`/api/public/` 下的接口，以及 `/api/ledger/` 下除台账记录外的
+检查点、公钥和证明接口，无需认证。
 
 **数据范围**：账号只能看到本执法主体的数据；执法监督人员可以看到本辖区及下级辖区的全部执法主体。
 
@@ -60,3 +61,5 @@ api.add_router("", agencies.router)
 api.add_router("", officers.router)
 api.add_router("", entrustments.router)
 api.add_router("", public.router)
+api.add_router("", uploads.router)
+api.add_router("", ledger.router)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from sanxiang.core.validators import mask_identifier
 from sanxiang.org import selectors as org_selectors
 from sanxiang.org.models import Agency, Certificate, Jurisdiction, Officer, User
 
@@ -38,10 +39,7 @@ def managed_agency_ids(user: User, agency_ids: Iterable[int]) -> set[int]:
 
 
 def mask_id_number(value: str) -> str:
-    """4101**********1234: the first four and last four characters stay."""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return mask_identifier(value)
 
 
 def filter_agencies(

@@ -1,4 +1,5 @@
-"""Writes for API access: issuing, revoking and recording the use of tokens."""
+"""Writes for API access: issuing, revoking and recording the use of tokens. Issuing and
+revoking are business actions and write a ledger entry; noting a token's use is not."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from sanxiang.org import selectors as org_selectors
 from sanxiang.org.models import User
+from sanxiang.records import ledger
 
 from .models import ApiToken, hash_key
 
@@ -18,12 +20,31 @@ from .models import ApiToken, hash_key
 # every read into a write.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
+# The ledger's actor label when a platform operator acts at the command line (no account).
+COMMAND_LINE_LABEL = "平台运维（命令行）"
+
+
+def _token_ref(token: ApiToken) -> dict[str, object]:
+    # Never the key or its hash: the prefix identifies the token.
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "user_id": token.user_id,
+        "username": token.user.username,
+    }
+
 
 @transaction.atomic
 def issue_token(
-    *, user: User, name: str, expires_at: datetime.datetime | None = None
+    *,
+    user: User,
+    name: str,
+    expires_at: datetime.datetime | None = None,
+    actor: User | None = None,
 ) -> tuple[ApiToken, str]:
-    """Issue a token for `user`; returns the token and the raw key, which is never stored."""
+    """Issue a token for `user`; returns the token and the raw key, which is never stored.
+    `actor` is who issued it (None: the platform operator at the command line)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "请填写令牌的名称或用途，例如“省平台对接”。"})
@@ -41,6 +62,13 @@ def issue_token(
     )
     token.full_clean()
     token.save()
+    ledger.record(
+        "api.issue_token",
+        actor=actor,
+        obj=token,
+        label=None if actor is not None else COMMAND_LINE_LABEL,
+        token={**_token_ref(token), "expires_at": token.expires_at},
+    )
     return token, raw_key
 
 
@@ -69,6 +97,14 @@ def revoke_token(*, token: ApiToken, actor: User | None) -> ApiToken:
     token.revoked_at = timezone.now()
     token.revoked_by = actor
     token.save(update_fields=["revoked_at", "revoked_by"])
+    ledger.record(
+        "api.revoke_token",
+        actor=actor,
+        obj=token,
+        label=None if actor is not None else COMMAND_LINE_LABEL,
+        token=_token_ref(token),
+        revoked_at=token.revoked_at,
+    )
     return token
 
 

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
+from sanxiang.records.admin_ledger import LedgeredAdminMixin
+
 from .models import CalendarYear, SpecialDay
 
 
@@ -19,7 +21,7 @@ class SpecialDayInline(admin.TabularInline):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     list_display = ("year", "source", "holiday_count", "workday_count", "created_at")
     search_fields = ("=year", "source", "note")
     fields = ("year", "source", "note", "created_at")
@@ -53,7 +55,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpecialDay)
-class SpecialDayAdmin(admin.ModelAdmin):
+class SpecialDayAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     list_display = ("date", "weekday", "kind", "name", "calendar_year")
     list_filter = ("calendar_year", "kind")
     search_fields = ("name",)

@@ -221,3 +221,10 @@ def validate_mobile(value: str) -> None:
 
 def validate_phone(value: str) -> None:
     normalize_phone(value)
+
+
+def mask_identifier(value: str, keep_start: int = 4, keep_end: int = 4) -> str:
+    """4101**********1234: enough to tell records apart, not enough to identify a person."""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]

@@ -11,6 +11,8 @@ from django.db.models import Field, ForeignKey, QuerySet
 from django.forms import ModelChoiceField, TypedChoiceField
 from django.http import HttpRequest
 
+from sanxiang.records.admin_ledger import LedgeredAdminMixin
+
 from . import selectors
 from .models import (
     Agency,
@@ -29,7 +31,7 @@ admin.site.site_title = "三项制度 管理后台"
 admin.site.index_title = "主数据管理"
 
 
-class AgencyScopedAdmin(admin.ModelAdmin):
+class AgencyScopedAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     """Restricts rows and foreign-key choices to the agencies the user may see."""
 
     agency_path = "agency"
@@ -57,7 +59,7 @@ class AgencyScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(LedgeredAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent", "government_name", "rule_profile"]
     list_filter = ["level"]
     search_fields = ["code", "name"]

@@ -18,7 +18,7 @@ development (DEBUG) unless forced.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
@@ -46,13 +46,27 @@ UNDERSTAFFED_AGENCY = ("410100", "郑州市城市管理局")
 HEAD_GROUP = "机关负责人"
 SUPERVISOR_GROUP = "执法监督人员"
 _MASTER_MODELS = ("agency", "unit", "officer", "certificate", "entrustment", "user", "rolegrant")
+_LIST_MODELS = (
+    "poweritem",
+    "discretionstandard",
+    "discretiontier",
+    "randominspectionitem",
+    "serviceguide",
+    "remedychannel",
+    "supervisionchannel",
+    "avmatter",
+)
 _GROUP_PERMS: dict[str, list[str]] = {
     # An agency head keeps the master data of their own agency (the admin scopes every list
     # to the agencies the user may see).
-    HEAD_GROUP: [f"{a}_{m}" for m in _MASTER_MODELS for a in ("view", "add", "change")],
+    HEAD_GROUP: [
+        f"{a}_{m}" for m in _MASTER_MODELS + _LIST_MODELS for a in ("view", "add", "change")
+    ],
     # The supervisor sees and corrects the agencies of the whole jurisdiction.
     # and enters each new year's State Council holiday notice into the working-day calendar.
-    SUPERVISOR_GROUP: [f"{a}_{m}" for m in _MASTER_MODELS for a in ("view", "change")]
+    SUPERVISOR_GROUP: [
+        f"{a}_{m}" for m in _MASTER_MODELS + _LIST_MODELS for a in ("view", "change")
+    ]
     + ["view_jurisdiction"]
     + [f"{a}_{m}" for m in ("calendaryear", "specialday") for a in ("view", "add", "change")],
 }
@@ -125,7 +139,7 @@ def _agency(code: str, name: str) -> Agency:
 def _group(name: str) -> Group:
     group, _ = Group.objects.get_or_create(name=name)
     perms = Permission.objects.filter(
-        content_type__app_label__in=("org", "core"), codename__in=_GROUP_PERMS[name]
+        content_type__app_label__in=("org", "core", "catalog"), codename__in=_GROUP_PERMS[name]
     )
     group.permissions.set(perms)
     return group
@@ -224,8 +238,14 @@ def _reset_lockouts(usernames: Sequence[str]) -> None:
 
 
 @transaction.atomic
-def run_demo(*, stdout: Writer | None = None) -> DemoResult:
+def run_demo(
+    *, stdout: Writer | None = None, seeders: Sequence[Callable[[Writer | None], None]] = ()
+) -> DemoResult:
+    """`seeders` are the higher areas' sample data, run once the organisations exist (they
+    are passed in so that org never imports a higher layer)."""
     seeded = seed(seed=DEMO_SEED, agencies=DEMO_AGENCIES, officers=DEMO_OFFICERS, stdout=stdout)
+    for seeder in seeders:
+        seeder(stdout)
     result = DemoResult(seed=seeded)
 
     agency = _agency(*DEMO_AGENCY)

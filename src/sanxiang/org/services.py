@@ -1,5 +1,6 @@
 """Writes for organisations and people. One function per business action, each atomic,
-each checking that the acting user may act on that agency."""
+each checking that the acting user may act on that agency, and each appending its ledger
+entry in the same transaction (DESIGN.md: every business action writes its ledger entry)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from sanxiang.core.validators import mask_identifier
+from sanxiang.records import ledger
 
 from . import selectors
 from .models import (
@@ -39,6 +43,20 @@ def _save(obj: Any) -> Any:
     return obj
 
 
+def _officer_snapshot(officer: Officer) -> dict[str, Any]:
+    """The ledger is permanent and cannot be erased, so personal identifiers go in masked
+    (the officer row itself keeps the full values)."""
+    values = ledger.snapshot(officer)
+    for key in ("id_number", "phone"):
+        if values.get(key):
+            values[key] = mask_identifier(values[key], 4, 4 if key == "id_number" else 2)
+    return values
+
+
+# Never in the ledger: the password hash and login bookkeeping.
+_ACCOUNT_EXCLUDE = ("password", "last_login")
+
+
 @transaction.atomic
 def create_jurisdiction(
     *,
@@ -54,7 +72,7 @@ def create_jurisdiction(
         parent is not None and selectors.can_register_agency_in(actor, parent)
     ):
         raise PermissionDenied("只有平台管理员或上级辖区的执法监督人员可以新增辖区。")
-    return _save(
+    jurisdiction = _save(
         Jurisdiction(
             code=code,
             name=name,
@@ -64,6 +82,13 @@ def create_jurisdiction(
             rule_profile=rule_profile,
         )
     )
+    ledger.record(
+        "org.create_jurisdiction",
+        actor=actor,
+        obj=jurisdiction,
+        jurisdiction=ledger.snapshot(jurisdiction),
+    )
+    return jurisdiction
 
 
 @transaction.atomic
@@ -73,7 +98,9 @@ def register_agency(*, actor: User, jurisdiction: Jurisdiction, **fields: Any) -
             f"您无权在“{jurisdiction.name}”登记执法主体：执法主体资格由本级政府确认，"
             "由该辖区执法监督机构（司法行政部门）登记。"
         )
-    return _save(Agency(jurisdiction=jurisdiction, **fields))
+    agency = _save(Agency(jurisdiction=jurisdiction, **fields))
+    ledger.record("org.register_agency", actor=actor, obj=agency, agency=ledger.snapshot(agency))
+    return agency
 
 
 @transaction.atomic
@@ -82,15 +109,27 @@ def abolish_agency(*, actor: User, agency: Agency, on: datetime.date) -> Agency:
         raise PermissionDenied("只有辖区执法监督人员可以撤销执法主体。")
     if agency.status == Agency.Status.ABOLISHED:
         raise ValidationError(f"执法主体“{agency.name}”已于{agency.abolished_on}撤销。")
+    before = ledger.snapshot(agency)
     agency.status = Agency.Status.ABOLISHED
     agency.abolished_on = on
-    return _save(agency)
+    _save(agency)
+    ledger.record(
+        "org.abolish_agency",
+        actor=actor,
+        obj=agency,
+        agency={"id": agency.pk, "name": agency.name, "uscc": agency.uscc},
+        on=on,
+        changes=ledger.changes(before, ledger.snapshot(agency)),
+    )
+    return agency
 
 
 @transaction.atomic
 def create_unit(*, actor: User, agency: Agency, name: str, kind: str) -> Unit:
     _deny_outside(actor, agency)
-    return _save(Unit(agency=agency, name=name, kind=kind))
+    unit = _save(Unit(agency=agency, name=name, kind=kind))
+    ledger.record("org.create_unit", actor=actor, obj=unit, unit=ledger.snapshot(unit))
+    return unit
 
 
 @transaction.atomic
@@ -98,7 +137,11 @@ def register_officer(
     *, actor: User, agency: Agency, unit: Unit | None = None, **fields: Any
 ) -> Officer:
     _deny_outside(actor, agency)
-    return _save(Officer(agency=agency, unit=unit, **fields))
+    officer = _save(Officer(agency=agency, unit=unit, **fields))
+    ledger.record(
+        "org.register_officer", actor=actor, obj=officer, officer=_officer_snapshot(officer)
+    )
+    return officer
 
 
 @transaction.atomic
@@ -110,9 +153,20 @@ def record_officer_departure(
         raise ValidationError(f"{officer.name}已于{officer.left_on}离岗。")
     if not reason.strip():
         raise ValidationError({"left_reason": "请填写离岗原因。"})
+    before = _officer_snapshot(officer)
     officer.left_on = on
     officer.left_reason = reason
-    return _save(officer)
+    _save(officer)
+    ledger.record(
+        "org.record_officer_departure",
+        actor=actor,
+        obj=officer,
+        officer={"id": officer.pk, "name": officer.name, "agency_id": officer.agency_id},
+        on=on,
+        reason=reason,
+        changes=ledger.changes(before, _officer_snapshot(officer)),
+    )
+    return officer
 
 
 @transaction.atomic
@@ -127,7 +181,14 @@ def issue_certificate(*, actor: User, officer: Officer, **fields: Any) -> Certif
                 "expires_on": f"该执法证有效期至{expires_on:%Y年%m月%d日}，已过期，不能登记为在用执法证。"
             }
         )
-    return _save(Certificate(officer=officer, **fields))
+    certificate = _save(Certificate(officer=officer, **fields))
+    ledger.record(
+        "org.issue_certificate",
+        actor=actor,
+        obj=certificate,
+        certificate=ledger.snapshot(certificate),
+    )
+    return certificate
 
 
 @transaction.atomic
@@ -147,10 +208,28 @@ def change_certificate_status(
         )
     if not reason.strip():
         raise ValidationError({"status_reason": "变更执法证状态须写明原因。"})
+    before = ledger.snapshot(certificate)
+    old_status = certificate.status
     certificate.status = status
     certificate.status_changed_on = on
     certificate.status_reason = reason
-    return _save(certificate)
+    _save(certificate)
+    ledger.record(
+        "org.change_certificate_status",
+        actor=actor,
+        obj=certificate,
+        certificate={
+            "id": certificate.pk,
+            "number": certificate.number,
+            "officer_id": certificate.officer_id,
+        },
+        old_status=old_status,
+        new_status=certificate.status,
+        on=on,
+        reason=reason,
+        changes=ledger.changes(before, ledger.snapshot(certificate)),
+    )
+    return certificate
 
 
 @transaction.atomic
@@ -158,7 +237,14 @@ def create_entrustment(*, actor: User, agency: Agency, **fields: Any) -> Entrust
     _deny_outside(actor, agency)
     # Lock the agency row so that two overlapping entrustments cannot both pass the check.
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
-    return _save(Entrustment(agency=agency, **fields))
+    entrustment = _save(Entrustment(agency=agency, **fields))
+    ledger.record(
+        "org.create_entrustment",
+        actor=actor,
+        obj=entrustment,
+        entrustment=ledger.snapshot(entrustment),
+    )
+    return entrustment
 
 
 @transaction.atomic
@@ -170,10 +256,25 @@ def terminate_entrustment(
         raise ValidationError("该委托已终止。")
     if not reason.strip():
         raise ValidationError({"termination_reason": "终止委托须写明原因。"})
+    before = ledger.snapshot(entrustment)
     entrustment.status = Entrustment.Status.TERMINATED
     entrustment.terminated_on = on
     entrustment.termination_reason = reason
-    return _save(entrustment)
+    _save(entrustment)
+    ledger.record(
+        "org.terminate_entrustment",
+        actor=actor,
+        obj=entrustment,
+        entrustment={
+            "id": entrustment.pk,
+            "agency_id": entrustment.agency_id,
+            "entrusted_body": entrustment.entrusted_body,
+        },
+        on=on,
+        reason=reason,
+        changes=ledger.changes(before, ledger.snapshot(entrustment)),
+    )
+    return entrustment
 
 
 @transaction.atomic
@@ -199,4 +300,11 @@ def create_account(
     _save(user)
     for role in roles:
         _save(RoleGrant(user=user, role=role))
+    ledger.record(
+        "org.create_account",
+        actor=actor,
+        obj=user,
+        user=ledger.snapshot(user, exclude=_ACCOUNT_EXCLUDE),
+        roles=sorted(set(roles)),
+    )
     return user

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views
+from . import transparency, views
 
 app_name = "portal"
 urlpatterns: list[URLPattern] = [
@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern] = [
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),
     path("officers/", views.officer_list, name="officers"),
     path("officers/<str:number>/", views.certificate, name="certificate"),
+    path("transparency/", transparency.transparency, name="transparency"),
 ]

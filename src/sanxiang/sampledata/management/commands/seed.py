@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.org.seed import seed
+from sanxiang.sampledata.seeders import seed_lists
 
 
 def _count(text: str, what: str, *, minimum: int) -> int:
@@ -46,5 +47,6 @@ class Command(BaseCommand):
             )
         try:
             seed(seed=seed_value, agencies=agencies, officers=officers, stdout=self.stdout)
+            seed_lists(self.stdout)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
