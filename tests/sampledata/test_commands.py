@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from sanxiang.catalog.models import DiscretionStandard, PowerItem
 from sanxiang.org.models import User
+from sanxiang.records.models import Checkpoint, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,9 @@ def test_demo_seeds_the_lists_and_lets_the_head_keep_them():
     supervisor = User.objects.get(username="supervisor")
     assert supervisor.has_perm("core.add_calendaryear")
     assert not supervisor.has_perm("catalog.delete_poweritem")
+    # The load is on the ledger and signed, so /transparency/ shows a checkpoint.
+    assert LedgerEntry.objects.filter(action="sampledata.load_demo").exists()
+    assert Checkpoint.objects.filter(tree_size=LedgerEntry.objects.count()).exists()
 
 
 def test_seed_command_adds_the_lists_once():

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.org.demo import run_demo
-from sanxiang.sampledata.seeders import seed_lists
+from sanxiang.sampledata.seeders import record_demo_load, seed_lists
 
 
 class Command(BaseCommand):
@@ -29,4 +29,5 @@ class Command(BaseCommand):
                 "演示账号使用公开的演示口令，只能在开发环境（DEBUG=1）中创建；"
                 "如确需在其他环境创建，请加 --force（切勿用于生产环境）。"
             )
-        run_demo(stdout=self.stdout, seeders=[seed_lists])
+        result = run_demo(stdout=self.stdout, seeders=[seed_lists])
+        record_demo_load(result.seed.rows_created, stdout=self.stdout)
