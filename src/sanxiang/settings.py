@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sanxiang.records",
     "sanxiang.catalog",
     "sanxiang.procedures",
+    "sanxiang.cases",
     "sanxiang.documents",
     "sanxiang.api",
     "sanxiang.workbench",

@@ -1,0 +1,926 @@
+"""Writes for enforcement cases. One function per business action: keyword-only, atomic,
+checking that the actor may act on the case's agency, asking the pure procedures engine
+whether the action is allowed, and appending exactly one ledger entry in the same
+transaction. A refused action raises (ValidationError, PermissionDenied or
+ConcurrentChange) and, the transaction being rolled back, changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sanxiang.catalog import selectors as catalog_selectors
+from sanxiang.catalog.models import PowerItem
+from sanxiang.core.rules import Period, UnknownRule, get_profile
+from sanxiang.core.validators import mask_identifier
+from sanxiang.org import selectors as org_selectors
+from sanxiang.org.models import Agency, Officer, Role, Unit, User
+from sanxiang.procedures import engine, get_procedure, procedures_for, registry
+from sanxiang.procedures.guards import GUARDS, review_violations
+from sanxiang.procedures.model import ACTOR_ROLES, REFUSABLE_ROLES, SIGNATURE_ROLES
+from sanxiang.procedures.state import RecordSnapshot, TransitionRefused, Violation
+from sanxiang.records import ledger
+from sanxiang.records.models import StoredFile
+
+from .models import (
+    AVInterruption,
+    AVRecording,
+    Case,
+    CaseNumberSequence,
+    CaseOfficer,
+    CaseSource,
+    Evidence,
+    Party,
+    Record,
+    Signature,
+    StageTransition,
+)
+from .state import build_case_state, is_signed, load_records, record_snapshot
+
+ACTING_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)
+CERTIFICATE_RULE = "000 公示办法 第十四条；002 第十七条；000 全过程记录办法 第十二条"
+SIGNATURE_RULE = "004 第十三条；002 第四十五条"
+# Fields a record kind lists that are not typed into its data: the signatures are rows.
+_NOT_DATA_FIELDS = frozenset({"signatures"})
+
+
+class ConcurrentChange(Exception):
+    """Someone else moved the case since the actor loaded it (optimistic lock)."""
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(f"案件已被他人更新（版本{current_version}），请刷新后重试")
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    kind: str
+    name: str
+    id_number: str = ""
+    uscc: str = ""
+    representative: str = ""
+    representative_id_number: str = ""
+    address: str = ""
+    phone: str = ""
+    bank_account: str = ""
+    property_certificates: str = ""
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    kind: str
+    received_on: datetime.date
+    summary: str
+    provider_name: str = ""
+    provider_contact: str = ""
+    notify_required: bool = False
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    """A signature (or, for the party or a witness, a refusal) made on the record as it is
+    entered — needed for a correction in a stage already passed, which must be complete."""
+
+    role: str
+    signer_name: str
+    officer: Officer | None = None
+    refused: bool = False
+    refusal_note: str = ""
+    signed_at: datetime.datetime | None = None
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _refuse(violations: Iterable[Violation]) -> ValidationError:
+    return ValidationError([v.message for v in violations])
+
+
+def _deny_outside(actor: User, agency: Agency) -> None:
+    """Officers and heads of the case's own agency act on its cases; nobody else does
+    (a supervisor sees other agencies' cases but does not handle them)."""
+    visible = org_selectors.agencies_visible_to(actor).filter(pk=agency.pk).exists()
+    if (
+        not visible
+        or actor.agency_id != agency.pk
+        or not any(actor.has_role(role) for role in ACTING_ROLES)
+    ):
+        raise PermissionDenied(
+            f"您无权办理“{agency.name}”的案件：只有本执法主体的执法人员和负责人可以办理。"
+        )
+
+
+def _save(obj: Any) -> Any:
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _party_snapshot(party: Party) -> dict[str, Any]:
+    values = ledger.snapshot(party)
+    for key in ("id_number", "representative_id_number", "phone", "bank_account"):
+        if values.get(key):
+            values[key] = mask_identifier(values[key], 4, 4 if "id" in key else 2)
+    values.pop("property_certificates", None)
+    return values
+
+
+def _valid_certificate_number(officer: Officer, on: datetime.date) -> str:
+    """The number of a certificate valid on ``on``; ValidationError naming the rule if none."""
+    reasons = []
+    for certificate in officer.certificates.all():
+        valid, reason = certificate.validity_on(on)
+        if valid:
+            return certificate.number
+        reasons.append(f"{certificate.number}：{reason}")
+    detail = "；".join(reasons) if reasons else "未持有执法证"
+    raise ValidationError(
+        f"执法人员{officer.name}没有有效的执法证（{detail}），不得从事执法活动（{CERTIFICATE_RULE}）"
+    )
+
+
+def _make_party(case: Case, data: PartyInput) -> Party:
+    return _save(Party(case=case, **data.__dict__))
+
+
+def _next_number(agency: Agency, year: int) -> str:
+    sequence, _ = CaseNumberSequence.objects.get_or_create(agency=agency, year=year)
+    CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence = CaseNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    short = agency.name[:2]
+    return f"{short}立〔{year}〕{sequence.last}号"
+
+
+def _check_dates(case: Case, made_on: datetime.date, today: datetime.date, what: str) -> None:
+    if made_on > today:
+        raise ValidationError(
+            f"{what}（{made_on:%Y年%m月%d日}）晚于今天，不能预填日期（000 全过程记录办法 第九条）"
+        )
+    if made_on < case.opened_on:
+        raise ValidationError(
+            f"{what}（{made_on:%Y年%m月%d日}）早于案件启动日期（{case.opened_on:%Y年%m月%d日}）"
+            "（000 全过程记录办法 第九条）"
+        )
+
+
+def _check_fields(kind_code: str, data: Mapping[str, Any], extra: Mapping[str, Any]) -> None:
+    kind = registry().kinds.get(kind_code)
+    if kind is None:
+        raise ValidationError(f"未登记的文书种类“{kind_code}”（000 全过程记录办法 第十条）")
+    missing = [
+        f.label
+        for f in kind.fields
+        if f.name not in _NOT_DATA_FIELDS
+        and data.get(f.name) in (None, "", [], {})
+        and extra.get(f.name) in (None, "")
+    ]
+    if missing:
+        raise ValidationError(
+            [f"{kind.name}缺少必填事项：{label}（{kind.source}）" for label in missing]
+        )
+
+
+def _lock_case(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("agency__jurisdiction").get(pk=case.pk)
+
+
+# ------------------------------------------------------------------ opening
+
+
+@transaction.atomic
+def open_case(
+    *,
+    actor: User,
+    agency: Agency,
+    unit: Unit,
+    action_type: str,
+    title: str,
+    source: SourceInput,
+    parties: Iterable[PartyInput] = (),
+    officers: Iterable[Officer] = (),
+    matter: PowerItem | None = None,
+    simple: bool = False,
+    opened_on: datetime.date | None = None,
+) -> Case:
+    """Open a case in its procedure's initial stage, with its source, parties, officers
+    (each with a certificate valid today, on the initial stage) and matter."""
+    _deny_outside(actor, agency)
+    today = timezone.localdate()
+    opened_on = opened_on or today
+    if opened_on > today:
+        raise ValidationError("案件启动日期不能晚于今天（000 全过程记录办法 第九条）")
+    if unit.agency_id != agency.pk:
+        raise ValidationError(f"承办机构“{unit.name}”不属于{agency.name}。")
+    candidates = procedures_for(action_type)
+    if not candidates:
+        raise ValidationError(f"未知的执法行为类别“{action_type}”。")
+    if action_type == "penalty":
+        code = "penalty_simple" if simple else "penalty_general"
+    else:
+        if simple:
+            raise ValidationError(
+                "只有行政处罚可以适用简易程序（《中华人民共和国行政处罚法》第五十一条）"
+            )
+        code = candidates[0].code
+    procedure = get_procedure(code)
+    if matter is None:
+        if action_type != "inspection":
+            raise ValidationError("应当载明所依据的权责清单事项（000 公示办法 第九条）")
+    else:
+        if matter.agency_id != agency.pk:
+            raise ValidationError(f"权责清单事项“{matter.name}”不属于{agency.name}的权责清单。")
+        if matter.category != action_type:
+            raise ValidationError(
+                f"权责清单事项“{matter.name}”的职权类别为{matter.get_category_display()}，"
+                f"与执法行为类别不符（000 公示办法 第九条）"
+            )
+        in_force = catalog_selectors.in_force(PowerItem, on=opened_on, agency=agency)
+        if not in_force.filter(pk=matter.pk).exists():
+            raise ValidationError(
+                f"权责清单事项“{matter.name}”在{opened_on:%Y年%m月%d日}不在有效期内。"
+            )
+    if source.received_on > today:
+        raise ValidationError("案件来源接收日期不能晚于今天。")
+    if source.received_on > opened_on:
+        raise ValidationError("案件来源接收日期不能晚于案件启动日期。")
+    officer_list = list(officers)
+    for officer in officer_list:
+        if officer.agency_id != agency.pk:
+            raise ValidationError(f"执法人员{officer.name}不属于{agency.name}。")
+    case = _save(
+        Case(
+            agency=agency,
+            unit=unit,
+            action_type=action_type,
+            procedure=procedure.code,
+            matter=matter,
+            number=_next_number(agency, opened_on.year),
+            title=title,
+            stage=procedure.initial,
+            opened_on=opened_on,
+            created_by=actor,
+        )
+    )
+    _save(CaseSource(case=case, **source.__dict__))
+    party_rows = [_make_party(case, p) for p in parties]
+    officer_rows = []
+    for index, officer in enumerate(officer_list):
+        number = _valid_certificate_number(officer, opened_on)
+        officer_rows.append(
+            _save(
+                CaseOfficer(
+                    case=case,
+                    officer=officer,
+                    stage=procedure.initial,
+                    role="主办" if index == 0 else "协办",
+                    certificate_number=number,
+                )
+            )
+        )
+    ledger.record(
+        "cases.open_case",
+        actor=actor,
+        obj=case,
+        case=ledger.snapshot(case),
+        source=ledger.snapshot(case.source),
+        parties=[_party_snapshot(p) for p in party_rows],
+        officers=[ledger.snapshot(o) for o in officer_rows],
+    )
+    return case
+
+
+@transaction.atomic
+def add_party(*, actor: User, case: Case, party: PartyInput) -> Party:
+    _deny_outside(actor, case.agency)
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError("案件已办结，不能再登记当事人。")
+    row = _make_party(case, party)
+    ledger.record(
+        "cases.add_party", actor=actor, obj=row, case_id=case.pk, party=_party_snapshot(row)
+    )
+    return row
+
+
+@transaction.atomic
+def assign_officer(
+    *,
+    actor: User,
+    case: Case,
+    officer: Officer,
+    stage: str | None = None,
+    role: str = "协办",
+) -> CaseOfficer:
+    """Put an officer on a stage (default: the current one); the officer needs a certificate
+    valid today."""
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    stage = stage or case.stage
+    procedure = get_procedure(case.procedure)
+    if not procedure.has_stage(stage):
+        raise ValidationError(f"执法程序“{procedure.name}”没有“{stage}”环节")
+    if officer.agency_id != case.agency_id:
+        raise ValidationError(f"执法人员{officer.name}不属于{case.agency.name}。")
+    if CaseOfficer.objects.filter(case=case, officer=officer, stage=stage).exists():
+        raise ValidationError(f"执法人员{officer.name}已参与{procedure.stage_name(stage)}环节。")
+    number = _valid_certificate_number(officer, timezone.localdate())
+    row = _save(
+        CaseOfficer(case=case, officer=officer, stage=stage, role=role, certificate_number=number)
+    )
+    ledger.record("cases.assign_officer", actor=actor, obj=case, assignment=ledger.snapshot(row))
+    return row
+
+
+# ------------------------------------------------------------------ records
+
+
+def _new_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    made_on: datetime.date,
+    data: Mapping[str, Any],
+    stage: str,
+    supersedes: Record | None,
+    correction_reason: str,
+    hearing_requested: bool | None,
+    statement_waived: bool | None,
+    served_on: datetime.date | None,
+    service_method: str | None,
+    served_document: Record | None,
+    amount: Decimal | None,
+    violations_found: bool | None,
+    signatures: Iterable[SignatureInput] = (),
+) -> Record:
+    today = timezone.localdate()
+    signature_list = list(signatures)
+    _check_dates(case, made_on, today, "制作日期")
+    if served_on is not None:
+        _check_dates(case, served_on, today, "送达日期")
+    if served_document is not None and served_document.case_id != case.pk:
+        raise ValidationError("所送达的文书不属于本案。")
+    extra = {
+        "served_on": served_on,
+        "service_method": service_method,
+        "hearing_requested": hearing_requested,
+        "statement_waived": statement_waived,
+        "amount": amount,
+        "violations_found": violations_found,
+    }
+    _check_fields(kind, data, extra)
+    state = build_case_state(case, today)
+    snapshot = RecordSnapshot(
+        kind=kind,
+        stage=stage,
+        made_on=made_on,
+        ref="new",
+        signed_by=frozenset(x.role for x in signature_list if not x.refused),
+        refused_by=frozenset(x.role for x in signature_list if x.refused),
+        supersedes=supersedes.ref if supersedes else "",
+        hearing_requested=hearing_requested,
+        statement_waived=statement_waived,
+        served_on=served_on,
+        service_method=service_method,
+        document=served_document.kind if served_document else None,
+        amount=amount,
+        violations_found=violations_found,
+    )
+    try:
+        engine.add_record(state, snapshot)
+    except TransitionRefused as refused:
+        raise _refuse(refused.violations) from None
+    record = _save(
+        Record(
+            case=case,
+            kind=kind,
+            stage=stage,
+            made_on=made_on,
+            made_by=actor,
+            data=dict(data),
+            supersedes=supersedes,
+            correction_reason=correction_reason,
+            hearing_requested=hearing_requested,
+            statement_waived=statement_waived,
+            served_on=served_on,
+            service_method=service_method or "",
+            served_document=served_document,
+            amount=amount,
+            violations_found=violations_found,
+        )
+    )
+    for item in signature_list:
+        _check_signature(case, record, item)
+        _save(
+            Signature(
+                record=record,
+                role=item.role,
+                signer_name=item.signer_name,
+                officer=item.officer,
+                signed_at=item.signed_at or timezone.now(),
+                refused=item.refused,
+                refusal_note=item.refusal_note.strip(),
+                entered_by=actor,
+            )
+        )
+    return record
+
+
+def _signature_snapshots(record: Record) -> list[dict[str, Any]]:
+    return [ledger.snapshot(x) for x in record.signatures.order_by("id")]
+
+
+def _check_signature(case: Case, record: Record, item: SignatureInput) -> None:
+    role = item.role
+    if role not in SIGNATURE_ROLES:
+        raise ValidationError(f"未知的签名角色“{role}”（{SIGNATURE_RULE}）")
+    if item.refused and role not in REFUSABLE_ROLES:
+        raise ValidationError(
+            f"只有当事人或者见证人拒绝签名可以记录在案，{SIGNATURE_ROLES[role]}必须签名"
+            f"（{SIGNATURE_RULE}）"
+        )
+    if item.refused and not item.refusal_note.strip():
+        raise ValidationError(f"当事人拒绝签名的，应当在记录中注明拒签情况（{SIGNATURE_RULE}）")
+    if item.officer is not None and item.officer.agency_id != case.agency_id:
+        raise ValidationError(f"执法人员{item.officer.name}不属于{case.agency.name}。")
+    now = timezone.now()
+    signed_at = item.signed_at or now
+    if signed_at > now:
+        raise ValidationError("签名时间不能晚于当前时间。")
+    if timezone.localdate(signed_at) < record.made_on:
+        raise ValidationError("签名时间不能早于记录制作日期。")
+
+
+@transaction.atomic
+def add_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    made_on: datetime.date,
+    data: Mapping[str, Any],
+    hearing_requested: bool | None = None,
+    statement_waived: bool | None = None,
+    served_on: datetime.date | None = None,
+    service_method: str | None = None,
+    served_document: Record | None = None,
+    amount: Decimal | None = None,
+    violations_found: bool | None = None,
+    signatures: Iterable[SignatureInput] = (),
+) -> Record:
+    """Add a record to the current stage (optionally with the signatures made on it). Refused: an unknown kind or one the stage does not
+    hold, a missing required field, a date in the future or before the case opened."""
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError("案件已办结，不能再添加记录。")
+    record = _new_record(
+        actor=actor,
+        case=case,
+        kind=kind,
+        made_on=made_on,
+        data=data,
+        stage=case.stage,
+        supersedes=None,
+        correction_reason="",
+        hearing_requested=hearing_requested,
+        statement_waived=statement_waived,
+        served_on=served_on,
+        service_method=service_method,
+        served_document=served_document,
+        amount=amount,
+        violations_found=violations_found,
+        signatures=signatures,
+    )
+    ledger.record(
+        "cases.add_record",
+        actor=actor,
+        obj=record,
+        record=ledger.snapshot(record),
+        signatures=_signature_snapshots(record),
+    )
+    return record
+
+
+@transaction.atomic
+def correct_record(
+    *,
+    actor: User,
+    record: Record,
+    reason: str,
+    made_on: datetime.date,
+    data: Mapping[str, Any],
+    hearing_requested: bool | None = None,
+    statement_waived: bool | None = None,
+    served_on: datetime.date | None = None,
+    service_method: str | None = None,
+    served_document: Record | None = None,
+    amount: Decimal | None = None,
+    violations_found: bool | None = None,
+    kind: str | None = None,
+    signatures: Iterable[SignatureInput] = (),
+) -> Record:
+    """A new record superseding ``record`` (which stays, marked superseded), with a reason."""
+    case = record.case
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    if not reason.strip():
+        raise ValidationError(f"更正记录应当说明理由（{SIGNATURE_RULE}）")
+    new = _new_record(
+        actor=actor,
+        case=case,
+        kind=kind or record.kind,
+        made_on=made_on,
+        data=data,
+        stage=record.stage,
+        supersedes=record,
+        correction_reason=reason.strip(),
+        hearing_requested=hearing_requested,
+        statement_waived=statement_waived,
+        served_on=served_on,
+        service_method=service_method,
+        served_document=served_document,
+        amount=amount,
+        violations_found=violations_found,
+        signatures=signatures,
+    )
+    ledger.record(
+        "cases.correct_record",
+        actor=actor,
+        obj=new,
+        supersedes=record.pk,
+        reason=new.correction_reason,
+        record=ledger.snapshot(new),
+        signatures=_signature_snapshots(new),
+    )
+    return new
+
+
+def _add_signature(
+    *,
+    actor: User,
+    record: Record,
+    role: str,
+    signer_name: str,
+    officer: Officer | None,
+    signed_at: datetime.datetime | None,
+    refused: bool,
+    refusal_note: str,
+) -> Signature:
+    _deny_outside(actor, record.case.agency)
+    case = _lock_case(record.case)
+    record = (
+        Record.objects.select_related("superseded_by", "served_document")
+        .prefetch_related("signatures")
+        .get(pk=record.pk)
+    )
+    item = SignatureInput(
+        role=role,
+        signer_name=signer_name,
+        officer=officer,
+        refused=refused,
+        refusal_note=refusal_note,
+        signed_at=signed_at,
+    )
+    if hasattr(record, "superseded_by"):
+        raise ValidationError(f"该记录已被更正，不能再签名（{SIGNATURE_RULE}）")
+    if is_signed(case, record):
+        raise ValidationError(
+            f"该记录已签名完备，不可再修改；如有错误，应制作更正记录（{SIGNATURE_RULE}）"
+        )
+    _check_signature(case, record, item)
+    kind = registry().kinds.get(record.kind)
+    if role == "agency_head" and kind is not None and kind.decision:
+        # The head signs and issues a decision only after a required legal review passed.
+        source = GUARDS["legal_review_passed_if_required"].source_for(case.action_type)
+        violations = review_violations(build_case_state(case, timezone.localdate()), source)
+        if violations:
+            raise _refuse(violations)
+    snapshot = record_snapshot(record)
+    if role in snapshot.signed_by | snapshot.refused_by and role != "officer":
+        raise ValidationError(f"{SIGNATURE_ROLES[role]}已签名或已记录拒签（{SIGNATURE_RULE}）")
+    return _save(
+        Signature(
+            record=record,
+            role=role,
+            signer_name=signer_name,
+            officer=officer,
+            signed_at=signed_at or timezone.now(),
+            refused=refused,
+            refusal_note=refusal_note.strip(),
+            entered_by=actor,
+        )
+    )
+
+
+@transaction.atomic
+def sign_record(
+    *,
+    actor: User,
+    record: Record,
+    role: str,
+    signer_name: str,
+    officer: Officer | None = None,
+    signed_at: datetime.datetime | None = None,
+) -> Signature:
+    signature = _add_signature(
+        actor=actor,
+        record=record,
+        role=role,
+        signer_name=signer_name,
+        officer=officer,
+        signed_at=signed_at,
+        refused=False,
+        refusal_note="",
+    )
+    ledger.record(
+        "cases.sign_record", actor=actor, obj=signature, signature=ledger.snapshot(signature)
+    )
+    return signature
+
+
+@transaction.atomic
+def record_refusal(
+    *,
+    actor: User,
+    record: Record,
+    role: str,
+    signer_name: str,
+    note: str,
+    signed_at: datetime.datetime | None = None,
+) -> Signature:
+    """The party or a witness refused to sign; the refusal stands in for the signature
+    (004 第十三条)."""
+    signature = _add_signature(
+        actor=actor,
+        record=record,
+        role=role,
+        signer_name=signer_name,
+        officer=None,
+        signed_at=signed_at,
+        refused=True,
+        refusal_note=note,
+    )
+    ledger.record(
+        "cases.record_refusal", actor=actor, obj=signature, signature=ledger.snapshot(signature)
+    )
+    return signature
+
+
+# ------------------------------------------------------------------ transitions
+
+
+@transaction.atomic
+def fire_transition(
+    *, actor: User, case: Case, transition_code: str, expected_version: int
+) -> Case:
+    """Move the case by one transition of its procedure, if the engine allows it and nobody
+    moved it since ``expected_version``. Refusals: ValidationError (messages = the
+    violations, each naming its rule and article) or ConcurrentChange."""
+    _deny_outside(actor, case.agency)
+    current = Case.objects.select_related("agency__jurisdiction").get(pk=case.pk)
+    if current.version != expected_version:
+        raise ConcurrentChange(current.version)
+    today = timezone.localdate()
+    state = build_case_state(current, today)
+    roles = [r for r in ACTOR_ROLES if actor.has_role(r)]
+    try:
+        after = engine.apply(state, transition_code, actor_roles=roles)
+    except TransitionRefused as refused:
+        raise _refuse(refused.violations) from None
+    procedure = get_procedure(current.procedure)
+    closing = after.stage in procedure.finals and engine.is_finished(after)
+    changes: dict[str, Any] = {"stage": after.stage, "version": F("version") + 1}
+    if closing:
+        changes.update(status=Case.Status.CLOSED, closed_on=today)
+    updated = Case.objects.filter(pk=current.pk, version=expected_version).update(**changes)
+    if updated == 0:
+        latest = Case.objects.filter(pk=current.pk).values_list("version", flat=True).first()
+        raise ConcurrentChange(latest if latest is not None else expected_version)
+    entry = StageTransition.objects.create(
+        case=current,
+        transition=transition_code,
+        from_stage=state.stage,
+        to_stage=after.stage,
+        fired_by=actor,
+        fired_on=today,
+        version=expected_version + 1,
+    )
+    ledger.record(
+        "cases.fire_transition",
+        actor=actor,
+        obj=current,
+        transition=transition_code,
+        from_stage=state.stage,
+        to_stage=after.stage,
+        version=entry.version,
+        closed=closing,
+    )
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def close_if_finished(*, actor: User, case: Case) -> Case:
+    """Mark a case in its final stage closed once that stage's own records are complete
+    (the final stage's records are usually made after the case entered it)."""
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError("案件已办结。")
+    state = build_case_state(case, timezone.localdate())
+    if not engine.is_finished(state):
+        gaps = engine.open_requirements(state) or [
+            Violation.make("not_final", "案件尚未进入终结环节", "000 全过程记录办法 第十五条")
+        ]
+        raise _refuse(gaps)
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED, closed_on=timezone.localdate(), version=F("version") + 1
+    )
+    case.refresh_from_db()
+    ledger.record("cases.close", actor=actor, obj=case, stage=case.stage, version=case.version)
+    return case
+
+
+# ------------------------------------------------------------------ evidence and AV
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    description: str,
+    collector: Officer,
+    collected_at: datetime.datetime,
+    place: str,
+    stage: str | None = None,
+    stored_file: StoredFile | None = None,
+) -> Evidence:
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    if collector.agency_id != case.agency_id:
+        raise ValidationError(f"执法人员{collector.name}不属于{case.agency.name}。")
+    _check_dates(case, timezone.localdate(collected_at), timezone.localdate(), "收集时间")
+    procedure = get_procedure(case.procedure)
+    stage = stage or case.stage
+    if not procedure.has_stage(stage):
+        raise ValidationError(f"执法程序“{procedure.name}”没有“{stage}”环节")
+    evidence = _save(
+        Evidence(
+            case=case,
+            kind=kind,
+            stage=stage,
+            description=description,
+            collector=collector,
+            collected_at=collected_at,
+            place=place,
+            stored_file=stored_file,
+            created_by=actor,
+        )
+    )
+    ledger.record(
+        "cases.add_evidence", actor=actor, obj=evidence, evidence=ledger.snapshot(evidence)
+    )
+    return evidence
+
+
+def _hours(value: Any) -> int | None:
+    """A profile's hour window: a Period in hours, or a plain number; None when unset."""
+    if value is None:
+        return None
+    if isinstance(value, Period):
+        return value.amount
+    return int(value)
+
+
+@dataclass(frozen=True)
+class InterruptionInput:
+    at: datetime.datetime
+    reason: str
+    resumed_at: datetime.datetime | None = None
+    spoken_explanation: bool = False
+
+
+@transaction.atomic
+def add_av_recording(
+    *,
+    actor: User,
+    case: Case,
+    device: str,
+    officer: Officer,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime,
+    place: str,
+    spoken_statement: bool,
+    full_process: bool = False,
+    returned_at: datetime.datetime | None = None,
+    stored_at: datetime.datetime | None = None,
+    stored_file: StoredFile | None = None,
+    evidence: Evidence | None = None,
+    stage: str | None = None,
+    interruptions: Iterable[InterruptionInput] = (),
+) -> AVRecording:
+    """Register an AV recording's metadata. Stored later than the profile's window after the
+    officers returned → a warning kept on the recording, citing the article (not a refusal)."""
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    if officer.agency_id != case.agency_id:
+        raise ValidationError(f"执法人员{officer.name}不属于{case.agency.name}。")
+    now = timezone.now()
+    for label, moment in (
+        ("开始时间", started_at),
+        ("结束时间", ended_at),
+        ("储存时间", stored_at),
+    ):
+        if moment is not None and moment > now:
+            raise ValidationError(f"音像记录的{label}不能晚于当前时间。")
+    _check_dates(case, timezone.localdate(started_at), timezone.localdate(), "音像记录开始时间")
+    if evidence is not None and evidence.case_id != case.pk:
+        raise ValidationError("所关联的证据不属于本案。")
+    stage = stage or case.stage
+    warning = ""
+    if returned_at is not None and stored_at is not None:
+        try:
+            rule = get_profile(case.agency.rule_profile_code).rule(
+                "recording.av_storage.remote_hours"
+            )
+        except UnknownRule:
+            rule = None
+        hours_allowed = _hours(rule.value) if rule is not None else None
+        if rule is not None and hours_allowed is not None:
+            window = datetime.timedelta(hours=hours_allowed)
+            if stored_at > returned_at + window:
+                hours = int((stored_at - returned_at).total_seconds() // 3600)
+                warning = (
+                    f"音像记录于返回后约{hours}小时才储存，超过{hours_allowed}小时的储存时限"
+                    f"（{rule.source}）"
+                )
+    recording = _save(
+        AVRecording(
+            case=case,
+            evidence=evidence,
+            stage=stage,
+            device=device,
+            officer=officer,
+            started_at=started_at,
+            ended_at=ended_at,
+            place=place,
+            spoken_statement=spoken_statement,
+            full_process=full_process,
+            returned_at=returned_at,
+            stored_at=stored_at,
+            stored_file=stored_file,
+            storage_warning=warning,
+            created_by=actor,
+        )
+    )
+    rows = [
+        _save(
+            AVInterruption(
+                recording=recording,
+                at=i.at,
+                resumed_at=i.resumed_at,
+                reason=i.reason,
+                spoken_explanation=i.spoken_explanation,
+            )
+        )
+        for i in interruptions
+    ]
+    ledger.record(
+        "cases.add_av_recording",
+        actor=actor,
+        obj=recording,
+        recording=ledger.snapshot(recording),
+        interruptions=[ledger.snapshot(r) for r in rows],
+    )
+    return recording
+
+
+__all__ = [
+    "ConcurrentChange",
+    "InterruptionInput",
+    "PartyInput",
+    "SourceInput",
+    "add_av_recording",
+    "add_evidence",
+    "add_party",
+    "add_record",
+    "assign_officer",
+    "close_if_finished",
+    "correct_record",
+    "fire_transition",
+    "load_records",
+    "open_case",
+    "record_refusal",
+    "sign_record",
+]
