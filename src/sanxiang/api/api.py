@@ -13,7 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import session_auth, token_auth
-from .endpoints import agencies, entrustments, ledger, me, officers, public, uploads
+from .endpoints import agencies, cases, entrustments, ledger, me, officers, public, uploads
 
 DESCRIPTION = """\
 行政执法三项制度（行政执法公示、执法全过程记录、重大执法决定法制审核）信息系统的接口。
@@ -63,3 +63,4 @@ api.add_router("", entrustments.router)
 api.add_router("", public.router)
 api.add_router("", uploads.router)
 api.add_router("", ledger.router)
+api.add_router("", cases.router)
