@@ -184,6 +184,17 @@ class RuleProfile:
                 return node.name
         return code
 
+    def public_citation(self, source: str) -> str:
+        """A citation as the public reads it: ``000 公示办法 第十二条`` becomes
+        ``《郑州市行政执法公示办法》第十二条`` (the file codes are internal)."""
+        from .citations import parse_citation
+
+        citation = parse_citation(source)
+        for document in self.all_documents():
+            if document.file == citation.file and document.measure == citation.measure:
+                return f"《{document.title}》{citation.article_text}"
+        return source
+
     # Typed accessors: None when the measure fixes no value, TypeError on a kind mismatch.
 
     def period(self, key: str) -> Period | None:
