@@ -35,7 +35,7 @@ REGULATIONS = Path(
 
 
 def av(actor, agency, **fields):
-    return services.create_av_matter(actor=actor, agency=agency, valid_from=PAST, **fields)
+    return services.create_item(AVMatter, actor=actor, agency=agency, valid_from=PAST, **fields)
 
 
 def test_full_process_av_for_seizure_cites_the_zhengzhou_article(head, agency):
@@ -160,7 +160,7 @@ def test_strictest_requirement_wins_and_withdrawn_matters_do_not_count(head, age
     )
     kwargs = {"agency": agency, "action_type": ActionType.PENALTY, "stage": Stage.INVESTIGATION}
     assert selectors.av_requirement(**kwargs) == full
-    services.withdraw_av_matter(actor=head, matter=full, reason="并入其他事项")
+    services.withdraw_item(full, actor=head, reason="并入其他事项")
     assert selectors.av_requirement(**kwargs) == plain
     assert (
         selectors.av_requirement(agency=agency, action_type=ActionType.PENALTY, stage=Stage.CLOSURE)

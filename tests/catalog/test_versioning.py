@@ -152,7 +152,8 @@ def test_withdrawing_a_power_withdraws_what_hangs_on_it(head, agency):
         basis="《中华人民共和国食品安全法》第一百一十条",
         violation="",
     )
-    random_item = services.create_random_inspection_item(
+    random_item = services.create_item(
+        RandomInspectionItem,
         actor=head,
         agency=agency,
         name="食品销售者监督检查",
@@ -271,10 +272,10 @@ def test_random_inspection_ratio_and_power_kind(head, agency):
         "content": "进货查验",
     }
     with pytest.raises(ValidationError, match="不能超过100%"):
-        services.create_random_inspection_item(actor=head, agency=agency, ratio="120", **base)
+        services.create_item(RandomInspectionItem, actor=head, agency=agency, ratio="120", **base)
     with pytest.raises(ValidationError, match="只能对应行政检查类事项"):
-        services.create_random_inspection_item(
-            actor=head, agency=agency, ratio="5", power_item=penalty, **base
+        services.create_item(
+            RandomInspectionItem, actor=head, agency=agency, ratio="5", power_item=penalty, **base
         )
     assert not RandomInspectionItem.objects.exists()
     assert not DiscretionStandard.objects.exists()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 
 from sanxiang.records.immutability import TRIGGER_PREFIX, _literal, protect
@@ -97,7 +98,7 @@ def record_create_sql(vendor: str) -> list[str]:
         return _sqlite_create()
     if vendor == "postgresql":
         return _postgresql_create()
-    raise NotImplementedError(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
+    raise ImproperlyConfigured(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
 
 
 def protect_records() -> migrations.RunPython:

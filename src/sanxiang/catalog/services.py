@@ -24,16 +24,13 @@ from sanxiang.org.models import Agency, User
 from sanxiang.records import ledger
 
 from .models import (
-    AVMatter,
     CatalogItem,
     DiscretionStandard,
     DiscretionTier,
     ItemStatus,
     PowerItem,
     RandomInspectionItem,
-    RemedyChannel,
     ServiceGuide,
-    SupervisionChannel,
 )
 
 M = TypeVar("M", bound=CatalogItem)
@@ -532,26 +529,8 @@ def withdraw_discretion_standard(
 
 
 # --------------------------------------------------------------------------- the other lists
-
-
-def create_random_inspection_item(
-    *, actor: User, agency: Agency, valid_from: datetime.date | None = None, **fields: Any
-) -> RandomInspectionItem:
-    return create_item(
-        RandomInspectionItem, actor=actor, agency=agency, valid_from=valid_from, **fields
-    )
-
-
-def revise_random_inspection_item(
-    *, actor: User, item: RandomInspectionItem, **changes: Any
-) -> RandomInspectionItem:
-    return revise_item(item, actor=actor, **changes)
-
-
-def withdraw_random_inspection_item(
-    *, actor: User, item: RandomInspectionItem, reason: str, on: datetime.date | None = None
-) -> RandomInspectionItem:
-    return withdraw_item(item, actor=actor, reason=reason, on=on)
+# 随机抽查事项, 救济渠道, 监督方式 and 音像记录事项 have no rules of their own beyond the
+# model's validation: they go through create_item / revise_item / withdraw_item directly.
 
 
 def create_service_guide(
@@ -565,65 +544,3 @@ def create_service_guide(
         matter=matter,
         **fields,
     )
-
-
-def revise_service_guide(*, actor: User, guide: ServiceGuide, **changes: Any) -> ServiceGuide:
-    return revise_item(guide, actor=actor, **changes)
-
-
-def withdraw_service_guide(
-    *, actor: User, guide: ServiceGuide, reason: str, on: datetime.date | None = None
-) -> ServiceGuide:
-    return withdraw_item(guide, actor=actor, reason=reason, on=on)
-
-
-def create_remedy_channel(
-    *, actor: User, agency: Agency, valid_from: datetime.date | None = None, **fields: Any
-) -> RemedyChannel:
-    return create_item(RemedyChannel, actor=actor, agency=agency, valid_from=valid_from, **fields)
-
-
-def revise_remedy_channel(*, actor: User, channel: RemedyChannel, **changes: Any) -> RemedyChannel:
-    return revise_item(channel, actor=actor, **changes)
-
-
-def withdraw_remedy_channel(
-    *, actor: User, channel: RemedyChannel, reason: str, on: datetime.date | None = None
-) -> RemedyChannel:
-    return withdraw_item(channel, actor=actor, reason=reason, on=on)
-
-
-def create_supervision_channel(
-    *, actor: User, agency: Agency, valid_from: datetime.date | None = None, **fields: Any
-) -> SupervisionChannel:
-    return create_item(
-        SupervisionChannel, actor=actor, agency=agency, valid_from=valid_from, **fields
-    )
-
-
-def revise_supervision_channel(
-    *, actor: User, channel: SupervisionChannel, **changes: Any
-) -> SupervisionChannel:
-    return revise_item(channel, actor=actor, **changes)
-
-
-def withdraw_supervision_channel(
-    *, actor: User, channel: SupervisionChannel, reason: str, on: datetime.date | None = None
-) -> SupervisionChannel:
-    return withdraw_item(channel, actor=actor, reason=reason, on=on)
-
-
-def create_av_matter(
-    *, actor: User, agency: Agency, valid_from: datetime.date | None = None, **fields: Any
-) -> AVMatter:
-    return create_item(AVMatter, actor=actor, agency=agency, valid_from=valid_from, **fields)
-
-
-def revise_av_matter(*, actor: User, matter: AVMatter, **changes: Any) -> AVMatter:
-    return revise_item(matter, actor=actor, **changes)
-
-
-def withdraw_av_matter(
-    *, actor: User, matter: AVMatter, reason: str, on: datetime.date | None = None
-) -> AVMatter:
-    return withdraw_item(matter, actor=actor, reason=reason, on=on)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 
 TRIGGER_PREFIX = "sanxiang_immutable_"
@@ -106,7 +107,7 @@ def create_sql(vendor: str, table: str, message: str) -> list[str]:
         return sqlite_create(table, message)
     if vendor == "postgresql":
         return postgresql_create(table, message)
-    raise NotImplementedError(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
+    raise ImproperlyConfigured(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
 
 
 def drop_sql(vendor: str, table: str) -> list[str]:
@@ -114,7 +115,7 @@ def drop_sql(vendor: str, table: str) -> list[str]:
         return sqlite_drop(table)
     if vendor == "postgresql":
         return postgresql_drop(table)
-    raise NotImplementedError(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
+    raise ImproperlyConfigured(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
 
 
 def protect(table: str, message: str) -> migrations.RunPython:
