@@ -59,6 +59,15 @@ class Case(models.Model):
     opened_on = models.DateField("启动日期")
     closed_on = models.DateField("办结日期", null=True, blank=True)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
+    # 情节复杂或者重大违法行为给予行政处罚的，行政机关负责人应当集体讨论决定
+    # (《中华人民共和国行政处罚法》第五十七条第二款; 000 全过程记录办法 第十三条):
+    # set by services.mark_collective_discussion, never unset.
+    collective_discussion_required = models.BooleanField(
+        "须经负责人集体讨论",
+        default=False,
+        help_text="情节复杂或者重大违法（《中华人民共和国行政处罚法》第五十七条）",
+    )
+    collective_discussion_reason = models.TextField("提请集体讨论的理由", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",

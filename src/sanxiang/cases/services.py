@@ -14,12 +14,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from sanxiang.catalog import selectors as catalog_selectors
-from sanxiang.catalog.models import PowerItem
+from sanxiang.catalog.models import (
+    BaseRequired,
+    Circumstance,
+    DiscretionStandard,
+    DiscretionTier,
+    PenaltyKind,
+    PowerItem,
+)
 from sanxiang.core.rules import Period, UnknownRule, get_profile
 from sanxiang.core.validators import mask_identifier
 from sanxiang.org import selectors as org_selectors
@@ -44,11 +51,25 @@ from .models import (
     Signature,
     StageTransition,
 )
-from .state import build_case_state, is_signed, load_records, record_snapshot
+from .state import (
+    HEARING_APPLICABLE_KEY,
+    LARGE_AMOUNT_KEY,
+    PROPOSED_KINDS_KEY,
+    build_case_state,
+    is_signed,
+    load_records,
+    record_snapshot,
+)
 
 ACTING_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)
 CERTIFICATE_RULE = "000 公示办法 第十四条；002 第十七条；000 全过程记录办法 第十二条"
 SIGNATURE_RULE = "004 第十三条；002 第四十五条"
+# A penalty decision applies the published discretion standard (裁量基准), and the record of the
+# decision states how (《中华人民共和国行政处罚法》第三十四条; 000 全过程记录办法 第十三条).
+DISCRETION_RULE = "《中华人民共和国行政处罚法》第三十四条；000 全过程记录办法 第十三条"
+HEARING_RULE = "《中华人民共和国行政处罚法》第六十三条"
+COLLECTIVE_RULE = "《中华人民共和国行政处罚法》第五十七条；000 全过程记录办法 第十三条"
+SOURCE_RULE = "002 第三十条"
 # Fields a record kind lists that are not typed into its data: the signatures are rows.
 _NOT_DATA_FIELDS = frozenset({"signatures"})
 
@@ -152,10 +173,32 @@ def _make_party(case: Case, data: PartyInput) -> Party:
     return _save(Party(case=case, **data.__dict__))
 
 
+def _locked_sequence(agency: Agency, year: int) -> CaseNumberSequence:
+    """The agency's number sequence for the year, locked until the transaction ends.
+
+    The first case of a year creates the row. Two transactions may both find none and both
+    insert it; the unique (agency, year) lets one insert win and the other fail — inside its
+    own savepoint, so its transaction goes on — and the loser then locks the winner's row
+    (on PostgreSQL the failing insert waits for the winner's commit, so the row is visible
+    by then; SQLite serialises writers, so there is no race)."""
+    rows = CaseNumberSequence.objects.select_for_update()
+    found = rows.filter(agency=agency, year=year).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            CaseNumberSequence.objects.create(agency=agency, year=year)
+    except IntegrityError:
+        pass  # another transaction created it first
+    return rows.get(agency=agency, year=year)
+
+
 def _next_number(agency: Agency, year: int) -> str:
-    sequence, _ = CaseNumberSequence.objects.get_or_create(agency=agency, year=year)
-    CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence = CaseNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    """The next case number of the agency's year: unique and gapless under concurrency (the
+    sequence row stays locked until the opening transaction commits or rolls back)."""
+    sequence = _locked_sequence(agency, year)
+    sequence.last = sequence.last + 1
+    sequence.save(update_fields=["last"])
     short = agency.name[:2]
     return f"{short}立〔{year}〕{sequence.last}号"
 
@@ -187,6 +230,202 @@ def _check_fields(kind_code: str, data: Mapping[str, Any], extra: Mapping[str, A
         raise ValidationError(
             [f"{kind.name}缺少必填事项：{label}（{kind.source}）" for label in missing]
         )
+
+
+def _yuan(amount: Decimal) -> str:
+    """50000 → 50,000元; 1234.5 → 1,234.50元."""
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}元"
+    return f"{amount.quantize(Decimal('0.01')):,}元"
+
+
+def _range_text(lo: Decimal, hi: Decimal | None) -> str:
+    return f"{_yuan(lo)}至{_yuan(hi)}" if hi is not None else f"{_yuan(lo)}以上"
+
+
+def _money(value: Any, label: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(f"{label}“{value}”不是有效的金额（{DISCRETION_RULE}）")
+    return amount
+
+
+def _circumstance(value: Any) -> str | None:
+    """The tier a record names (``data["circumstance"]``): a code or its Chinese label."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    by_label = {str(label): code for code, label in Circumstance.choices}
+    if text in Circumstance.values:
+        return text
+    if text in by_label:
+        return by_label[text]
+    listed = "、".join(str(label) for label in Circumstance.labels)
+    raise ValidationError(f"裁量档次“{text}”无法识别，应为{listed}之一（{DISCRETION_RULE}）")
+
+
+def _statutory_bounds(
+    std: DiscretionStandard, base: Decimal | None
+) -> tuple[Decimal, Decimal | None] | None:
+    """The fine the standard's statutory range allows (lowest, highest or None), or None if
+    it sets no fine; BaseRequired when it depends on a base the record does not give."""
+    fixed = std.statutory_fine_min is not None or std.statutory_fine_max is not None
+    multiple = std.statutory_multiple_min is not None or std.statutory_multiple_max is not None
+    base_name = std.get_multiple_base_display()
+    if multiple and (not fixed or base is not None):
+        if base is None:
+            raise BaseRequired(f"该裁量基准按{base_name}的倍数计罚，决定须载明{base_name}。")
+        if not fixed or (std.base_threshold is not None and base >= std.base_threshold):
+            cent = Decimal("0.01")
+            lo = (base * (std.statutory_multiple_min or Decimal(0))).quantize(cent)
+            hi_multiple = std.statutory_multiple_max
+            return lo, (base * hi_multiple).quantize(cent) if hi_multiple is not None else None
+    if multiple and base is None:
+        raise BaseRequired(f"该裁量基准依{base_name}确定罚款幅度，决定须载明{base_name}。")
+    if fixed:
+        return std.statutory_fine_min or Decimal(0), std.statutory_fine_max
+    return None
+
+
+def _discretion_failure(
+    std: DiscretionStandard,
+    tier: DiscretionTier | None,
+    fine: Decimal,
+    base: Decimal | None,
+) -> str | None:
+    """Why ``fine`` is outside the standard (the tier, if one is named); None if inside."""
+    name = f"裁量基准“{std.violation.strip()[:60]}”（{std.version_label}）"
+    scope = f"{tier.get_circumstance_display()}档次" if tier is not None else "法定幅度"
+    basis = f"（依据：{std.basis.strip()}；{DISCRETION_RULE}）"
+    try:
+        bounds = tier.fine_bounds(base) if tier is not None else _statutory_bounds(std, base)
+    except BaseRequired as exc:
+        return f"{name}：{exc}{basis}"
+    if bounds is None:
+        if fine == 0:
+            return None
+        return f"罚款数额{_yuan(fine)}不符合{name}：其{scope}不处罚款{basis}"
+    lo, hi = bounds
+    if lo <= fine and (hi is None or fine <= hi):
+        return None
+    hint = ""
+    if tier is None and fine < lo:
+        hint = "；适用减轻处罚的，应载明裁量档次（减轻处罚情形）"
+    return f"罚款数额{_yuan(fine)}超出{name}{scope}规定的范围（{_range_text(lo, hi)}）{hint}{basis}"
+
+
+def _check_discretion(
+    case: Case, data: Mapping[str, Any], amount: Decimal, on: datetime.date
+) -> None:
+    """Refuse a penalty decision's fine outside the discretion standard in force on ``on``
+    for the case's matter: within the tier the record names (``data["circumstance"]``),
+    else within the statutory range. ``data["fine_amount"]`` is the fine when ``amount``
+    (罚没金额) also counts confiscation; ``data["base_amount"]`` the 违法所得/货值金额 a
+    multiple is taken of; ``data["violation"]`` picks the standard when the matter has
+    several. With several standards and none named, the fine must fit one of them. A matter
+    without a standard in force has nothing to check against."""
+    if case.action_type != "penalty" or case.matter is None:
+        return
+    standards = list(catalog_selectors.discretion_standards_for(case.matter, on=on))
+    if not standards:
+        return
+    violation = str(data.get("violation") or "").strip()
+    if violation:
+        standards = [s for s in standards if s.violation.strip() == violation]
+        if not standards:
+            raise ValidationError(
+                f"权责清单事项“{case.matter.name}”没有针对“{violation}”的裁量基准"
+                f"（{DISCRETION_RULE}）"
+            )
+    fine = _money(data.get("fine_amount"), "罚款数额")
+    if fine is None:
+        fine = amount
+    elif fine > amount:
+        raise ValidationError(
+            f"罚款数额{_yuan(fine)}不能超过罚没金额{_yuan(amount)}（{DISCRETION_RULE}）"
+        )
+    base = _money(data.get("base_amount"), "计罚基数（违法所得、货值金额等）")
+    circumstance = _circumstance(data.get("circumstance"))
+    failures: list[str] = []
+    for std in standards:
+        tier = None
+        if circumstance is not None:
+            tier = next((t for t in std.tiers.all() if t.circumstance == circumstance), None)
+            if tier is None:
+                failures.append(
+                    f"裁量基准“{std.violation.strip()[:60]}”（{std.version_label}）未规定"
+                    f"{Circumstance(circumstance).label}档次（{DISCRETION_RULE}）"
+                )
+                continue
+        failure = _discretion_failure(std, tier, fine, base)
+        if failure is None:
+            return
+        failures.append(failure)
+    raise ValidationError(failures)
+
+
+def _check_rights_notice_data(data: Mapping[str, Any]) -> None:
+    """The proposed-penalty data a rights notice may carry (state.hearing_eligible reads it)."""
+    kinds = data.get(PROPOSED_KINDS_KEY)
+    if kinds is not None:
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise ValidationError(f"拟作出的行政处罚种类应为种类代码的列表（{HEARING_RULE}）")
+        unknown = [k for k in kinds if k not in PenaltyKind.values]
+        if unknown:
+            raise ValidationError(
+                f"拟作出的行政处罚种类“{'、'.join(unknown)}”无法识别"
+                "（《中华人民共和国行政处罚法》第九条）"
+            )
+    for key, label in (
+        (LARGE_AMOUNT_KEY, "是否较大数额罚款或者没收较大数额（价值）的财物"),
+        (HEARING_APPLICABLE_KEY, "是否依法适用听证"),
+    ):
+        if data.get(key) is not None and not isinstance(data.get(key), bool):
+            raise ValidationError(f"“{label}”应为是或否（{HEARING_RULE}）")
+
+
+def _notification(
+    case: Case, data: Mapping[str, Any], today: datetime.date
+) -> tuple[datetime.date, str]:
+    """The date and summary of a 案源告知记录 (002 第三十条), checked."""
+    value = data.get("notified_on")
+    if isinstance(value, datetime.date):
+        day = value
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(
+                f"案源告知记录的告知日期“{value}”不是有效日期（{SOURCE_RULE}）"
+            ) from None
+    _check_dates(case, day, today, "告知日期")
+    parts = [str(data.get(k) or "").strip() for k in ("recipient", "method", "content")]
+    recipient, method, content = parts
+    return day, f"{content}（告知对象：{recipient}；告知方式：{method}）"
+
+
+def _write_back_notification(case: Case, record: Record) -> dict[str, Any] | None:
+    """Set the case source's notified_on / notification_summary from a 案源告知记录, in the
+    transaction that adds it (002 第三十条); the snapshot for the ledger entry, or None."""
+    if record.kind != "source_notification":
+        return None
+    day, summary = _notification(case, record.data, timezone.localdate())
+    source = CaseSource.objects.select_for_update().get(case=case)
+    source.notified_on = day
+    source.notification_summary = summary
+    source.full_clean()
+    source.save(update_fields=["notified_on", "notification_summary"])
+    return ledger.snapshot(source)
+
+
+def _source_entry(source: dict[str, Any] | None) -> dict[str, Any]:
+    """The ledger entry's ``source`` part when a record wrote back to the case source."""
+    return {"source": source} if source is not None else {}
 
 
 def _lock_case(case: Case) -> Case:
@@ -377,6 +616,12 @@ def _new_record(
         "violations_found": violations_found,
     }
     _check_fields(kind, data, extra)
+    if kind == "rights_notice":
+        _check_rights_notice_data(data)
+    if kind == "source_notification":
+        _notification(case, data, today)
+    if amount is not None and "amount" in registry().kinds[kind].data:
+        _check_discretion(case, data, amount, made_on)
     state = build_case_state(case, today)
     snapshot = RecordSnapshot(
         kind=kind,
@@ -500,12 +745,14 @@ def add_record(
         violations_found=violations_found,
         signatures=signatures,
     )
+    source = _write_back_notification(case, record)
     ledger.record(
         "cases.add_record",
         actor=actor,
         obj=record,
         record=ledger.snapshot(record),
         signatures=_signature_snapshots(record),
+        **_source_entry(source),
     )
     return record
 
@@ -552,6 +799,7 @@ def correct_record(
         violations_found=violations_found,
         signatures=signatures,
     )
+    source = _write_back_notification(case, new)
     ledger.record(
         "cases.correct_record",
         actor=actor,
@@ -560,6 +808,7 @@ def correct_record(
         reason=new.correction_reason,
         record=ledger.snapshot(new),
         signatures=_signature_snapshots(new),
+        **_source_entry(source),
     )
     return new
 
@@ -750,6 +999,51 @@ def close_if_finished(*, actor: User, case: Case) -> Case:
     return case
 
 
+@transaction.atomic
+def mark_collective_discussion(*, actor: User, case: Case, reason: str) -> Case:
+    """Mark the case 情节复杂或者重大违法: its decision is then taken by the agency heads
+    collectively, and the decision transition needs a complete 集体讨论记录
+    (《中华人民共和国行政处罚法》第五十七条第二款; 000 全过程记录办法 第十三条). The mark
+    and its reason stay; it is refused once the decision is taken."""
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    reason = reason.strip()
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError("案件已办结，不能再提请集体讨论。")
+    procedure = get_procedure(case.procedure)
+    deciding = [t for t in procedure.transitions if "collective_discussion_if_required" in t.guards]
+    if not deciding:
+        raise ValidationError(f"{procedure.name}不适用负责人集体讨论决定（{COLLECTIVE_RULE}）")
+    if not reason:
+        raise ValidationError(
+            f"提请负责人集体讨论应当载明案件情节复杂或者重大违法的理由（{COLLECTIVE_RULE}）"
+        )
+    if case.collective_discussion_required:
+        raise ValidationError(
+            f"本案已标记为须经负责人集体讨论（理由：{case.collective_discussion_reason}）"
+            f"（{COLLECTIVE_RULE}）"
+        )
+    fired = case.transitions.filter(transition__in=[t.code for t in deciding]).exists()
+    if fired:
+        raise ValidationError(
+            f"本案已作出决定，不能再提请集体讨论；应当集体讨论而未讨论的，依法纠正（{COLLECTIVE_RULE}）"
+        )
+    Case.objects.filter(pk=case.pk).update(
+        collective_discussion_required=True,
+        collective_discussion_reason=reason,
+        version=F("version") + 1,
+    )
+    case.refresh_from_db()
+    ledger.record(
+        "cases.mark_collective_discussion",
+        actor=actor,
+        obj=case,
+        reason=reason,
+        version=case.version,
+    )
+    return case
+
+
 # ------------------------------------------------------------------ evidence and AV
 
 
@@ -920,6 +1214,7 @@ __all__ = [
     "correct_record",
     "fire_transition",
     "load_records",
+    "mark_collective_discussion",
     "open_case",
     "record_refusal",
     "sign_record",

@@ -14,7 +14,8 @@ here from the jurisdiction's rule profile:
   ``ReviewStatus(required=True, passed=None)``. The engine therefore refuses the decision
   transition (``issue``) and a decision signed by the agency head, citing 000 法制审核办法
   第三条. That is correct, not a stop-gap bug: "no major decision without a passed legal
-  review". The review app, when it lands, replaces ``review_status`` with the real status.
+  review". The review app registers the real status (``register_review_status_provider``,
+  from its AppConfig.ready()): this profile-only status is the default without it.
 - everywhere else ``ReviewStatus(required=False)``.
 """
 
@@ -22,10 +23,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sanxiang.catalog import selectors as catalog_selectors
-from sanxiang.catalog.models import AVMatter
+from sanxiang.catalog.models import AVMatter, PenaltyKind
 from sanxiang.core.rules import UnknownRule, get_profile
 from sanxiang.org.models import Certificate
 from sanxiang.procedures import engine, get_procedure, registry
@@ -40,7 +42,7 @@ from sanxiang.procedures.state import (
     StageEntry,
 )
 
-from .models import Case, CaseOfficer, Party, Record
+from .models import Case, CaseOfficer, CaseSource, Party, Record
 
 _STRENGTH = {"none": 0, "av": 1, "full_process": 2}
 
@@ -76,8 +78,8 @@ def is_signed(case: Case, record: Record) -> bool:
     return not missing_signatures(record_snapshot(record), specs)
 
 
-def review_status(case: Case) -> ReviewStatus:
-    """The current gate (see the module docstring)."""
+def profile_review_status(case: Case, records: Sequence[Record] = ()) -> ReviewStatus:
+    """The gate from the rule profile alone (see the module docstring)."""
     if case.procedure != "penalty_general":
         return ReviewStatus(required=False)
     try:
@@ -87,6 +89,23 @@ def review_status(case: Case) -> ReviewStatus:
     if rule.value == "required":
         return ReviewStatus(required=True, passed=None)
     return ReviewStatus(required=False)
+
+
+ReviewStatusProvider = Callable[[Case, Sequence[Record]], ReviewStatus]
+_review_status_provider: ReviewStatusProvider = profile_review_status
+
+
+def register_review_status_provider(provider: ReviewStatusProvider | None) -> None:
+    """The review app hands in the real status (``provider(case, records)``, ``records``
+    being the case's records as ``load_records`` gives them); ``None`` restores the
+    profile-only default. The cases app cannot import the review app: data flows one way."""
+    global _review_status_provider
+    _review_status_provider = provider or profile_review_status
+
+
+def review_status(case: Case, records: Sequence[Record] | None = None) -> ReviewStatus:
+    """The legal-review status of the case's decision, from the registered provider."""
+    return _review_status_provider(case, load_records(case) if records is None else records)
 
 
 def av_requirements(case: Case, on: datetime.date) -> dict[str, AVLevel]:
@@ -136,6 +155,46 @@ def _officers(
     return result
 
 
+# Hearing eligibility (《中华人民共和国行政处罚法》第六十三条): the proposed penalties of the
+# rights notice (权利告知书), in its data. Kinds that give the right whatever the amount:
+# 降低资质等级、吊销许可证件 (第一款第三项), 责令停产停业、责令关闭、限制从业 (第四项).
+HEARING_PENALTY_KINDS: frozenset[str] = frozenset(
+    {
+        PenaltyKind.DOWNGRADE,
+        PenaltyKind.REVOKE_LICENCE,
+        PenaltyKind.SUSPEND_BUSINESS,
+        PenaltyKind.CLOSE,
+        PenaltyKind.RESTRICT_PRACTICE,
+    }
+)
+# Kinds that give the right when the amount is large: 较大数额罚款 (第一项), 没收较大数额违法
+# 所得、没收较大价值非法财物 (第二项). What counts as large is set by the province or the
+# ministry (第六十三条第一款), not by the measures in ../shared/regulations, so no rule profile
+# holds a threshold: the officer marks the notice ``large_amount`` by the applicable standard.
+HEARING_AMOUNT_KINDS: frozenset[str] = frozenset(
+    {PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_PROPERTY}
+)
+# Rights-notice data keys read here (validated by services._check_rights_notice_data).
+PROPOSED_KINDS_KEY = "proposed_penalty_kinds"  # list of catalog.PenaltyKind values
+LARGE_AMOUNT_KEY = "large_amount"  # bool: the fine or confiscation is 较大数额/较大价值
+HEARING_APPLICABLE_KEY = "hearing_applicable"  # bool: 第五项、第六项 (other serious penalty or
+# a law so provides); for a licence, 《中华人民共和国行政许可法》第四十六条、第四十七条
+
+
+def hearing_eligible(records: list[Record]) -> bool:
+    """Whether the party has the right to a hearing, from the latest current rights notice
+    (《中华人民共和国行政处罚法》第六十三条): a proposed penalty of the kinds of 第三、四项;
+    a large fine or confiscation (第一、二项); or the notice says a hearing applies."""
+    notices = [r for r in records if r.kind == "rights_notice" and not hasattr(r, "superseded_by")]
+    if not notices:
+        return False
+    data = max(notices, key=lambda r: (r.made_on, r.pk)).data or {}
+    kinds = set(data.get(PROPOSED_KINDS_KEY) or [])
+    if kinds & HEARING_PENALTY_KINDS or data.get(HEARING_APPLICABLE_KEY) is True:
+        return True
+    return data.get(LARGE_AMOUNT_KEY) is True and (not kinds or bool(kinds & HEARING_AMOUNT_KINDS))
+
+
 def load_records(case: Case) -> list[Record]:
     return list(
         case.records.select_related("served_document", "superseded_by")
@@ -168,6 +227,7 @@ def build_case_state(case: Case, today: datetime.date) -> CaseState:
     ]
     party_kinds = list(case.parties.values_list("kind", flat=True)[:1])
     party_kind: Any = party_kinds[0] if party_kinds else Party.Kind.NATURAL_PERSON.value
+    notify = CaseSource.objects.filter(case=case).values_list("notify_required", flat=True)
     return CaseState(
         procedure=case.procedure,
         stage=case.stage,
@@ -175,10 +235,13 @@ def build_case_state(case: Case, today: datetime.date) -> CaseState:
         today=today,
         records=tuple(record_snapshot(r) for r in records),
         officers=tuple(_officers(case, officers, records, today)),
-        review=review_status(case),
+        review=review_status(case, records),
         av_items=tuple(av_items),
         av_requirements=av_requirements(case, today),
         party_kind=party_kind,
+        hearing_eligible=hearing_eligible(records),
+        collective_discussion_required=case.collective_discussion_required,
+        source_notify_required=bool(notify.first()),
         history=tuple(history),
         profile=case.agency.rule_profile_code,
         version=case.version,

@@ -70,6 +70,7 @@ __all__ = [
     "available_transitions",
     "check_record",
     "check_transition",
+    "closing_violations",
     "deadlines",
     "default_due_date",
     "is_finished",
@@ -256,17 +257,53 @@ def apply(
     )
 
 
-def open_requirements(state: CaseState, *, registry: Registry | None = None) -> list[Violation]:
-    """What the current stage still lacks (records, signatures) — the officer's to-do list."""
+def closing_violations(
+    state: CaseState, *, due_date: DueDateFn | None = None, registry: Registry | None = None
+) -> list[Violation]:
+    """In a final stage: what its closing guards (``closing_guards`` of the stage) still
+    refuse — checked whichever transition brought the case there. Empty elsewhere."""
     reg = _registry(registry)
-    return stage_gaps(state, _procedure(state, reg), reg, state.stage)
+    procedure = _procedure(state, reg)
+    if state.stage not in procedure.finals:
+        return []
+    stage = procedure.stage(state.stage)
+    if not stage.closing_guards:
+        return []
+    finish = TransitionDef(
+        code="finish",
+        label="结案",
+        from_stage=stage.code,
+        to_stage=stage.code,
+        guards=stage.closing_guards,
+        roles=(),
+        source=stage.source,
+    )
+    ctx = GuardContext(
+        state=state,
+        procedure=procedure,
+        registry=reg,
+        transition=finish,
+        due_date=due_date or default_due_date,
+    )
+    return _dedupe(v for name in stage.closing_guards for v in GUARDS[name].check(ctx))
+
+
+def open_requirements(state: CaseState, *, registry: Registry | None = None) -> list[Violation]:
+    """What the current stage still lacks (records, signatures; in a final stage, its closing
+    guards too) — the officer's to-do list."""
+    reg = _registry(registry)
+    gaps = stage_gaps(state, _procedure(state, reg), reg, state.stage)
+    return _dedupe([*gaps, *closing_violations(state, registry=reg)])
 
 
 def is_finished(state: CaseState, *, registry: Registry | None = None) -> bool:
-    """In a final stage whose own records are complete: the act is over (结案/办结)."""
+    """In a final stage whose own records are complete and whose closing guards pass: the
+    act is over (结案/办结)."""
     reg = _registry(registry)
     procedure = _procedure(state, reg)
-    return state.stage in procedure.finals and not stage_gaps(state, procedure, reg, state.stage)
+    if state.stage not in procedure.finals or stage_gaps(state, procedure, reg, state.stage):
+        return False
+    return not any(v.severity == "error" for v in closing_violations(state, registry=reg))
 
 
 # ------------------------------------------------------------------ records

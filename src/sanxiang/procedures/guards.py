@@ -809,6 +809,53 @@ def violations_found(ctx: GuardContext, source: str) -> list[Violation]:
 # ------------------------------------------------------------------ closure
 
 
+SOURCE_NOTICE_RULE = "002 第三十条"
+
+
+def source_notice_violations(
+    state: CaseState, procedure: Procedure, stage: str, source: str = SOURCE_NOTICE_RULE
+) -> list[Violation]:
+    """The case source that must be told the outcome (``state.source_notify_required``) has
+    not been told, with the telling recorded (案源告知记录), before the act ends in ``stage``.
+
+    002 第三十条: not started → tell the reasons and basis for not starting; started → tell
+    what was done and decided. So a notice made in the initial stage counts only while the
+    case never got past it (not filed); once a procedure was started, the notice must be made
+    in the stage the act ends in, when the outcome is known."""
+    if not state.source_notify_required:
+        return []
+    not_started = all(code == procedure.initial for code in state.passed_stages())
+    counted = {stage, procedure.initial} if not_started else {stage}
+    notices = [
+        r for r in state.current_records(kinds=("source_notification",)) if r.stage in counted
+    ]
+    if notices:
+        return []
+    if not_started:
+        text = (
+            "决定不启动执法程序的，应当将不启动理由、依据等事项告知案源提供单位或者个人，"
+            "并记录告知情况（案源告知记录）后方可结案"
+        )
+    else:
+        text = (
+            "应当将执法情况、执法结果等事项告知案源提供单位或者个人，"
+            "并记录告知情况（案源告知记录）后方可结案"
+        )
+    return [Violation.make("source_not_notified", text, source, stage=stage)]
+
+
+@guard(
+    "source_notified_if_required",
+    "须告知案源提供人的，已告知并记录",
+    SOURCE_NOTICE_RULE,
+    kinds=("source_notification",),
+)
+def source_notified_if_required(ctx: GuardContext, source: str) -> list[Violation]:
+    """As a closing guard of a final stage, ``ctx.stage`` is that stage; on a transition, the
+    stage being left (the notice then has to be made there)."""
+    return source_notice_violations(ctx.state, ctx.procedure, ctx.stage.code, source)
+
+
 @guard(
     "closure_all_stages_recorded",
     "结案前各环节记录完整",

@@ -74,6 +74,7 @@ STAGE_FIELDS = frozenset(
         "records",
         "optional_records",
         "activities",
+        "closing_guards",
     }
 )
 REQUIREMENT_FIELDS = frozenset({"kind", "any_of", "min", "signatures", "note"})
@@ -304,6 +305,12 @@ def read_procedure_file(path: Path, kinds: dict[str, RecordKind]) -> Procedure:
             raise f.fail(
                 "finals", f"终结环节“{final}”不是本程序的环节（{'、'.join(stage_codes)}）。"
             )
+    for stage in stages:
+        if stage.closing_guards and stage.code not in finals:
+            raise f.fail(
+                f"stages（{stage.code}）",
+                "只有终结环节可以规定结案条件（closing_guards）。",
+            )
     transitions = _transitions(f, data, stage_codes)
     deadlines = _deadlines(f, data, stages, kinds)
     procedure = Procedure(
@@ -358,9 +365,22 @@ def _stages(f: _File, data: dict[str, Any], kinds: dict[str, RecordKind]) -> tup
                 optional=f.flag(where, table, "optional"),
                 activities=f.strings(where, table, "activities"),
                 description=f.text(where, table, "description", required=False),
+                closing_guards=_closing_guards(f, where, table),
             )
         )
     return tuple(stages)
+
+
+def _closing_guards(f: _File, where: str, table: dict[str, Any]) -> tuple[str, ...]:
+    names = f.strings(where, table, "closing_guards")
+    for name in names:
+        if name not in GUARDS:
+            raise f.fail(where, f"未知的守卫条件“{name}”；可用：{'、'.join(sorted(GUARDS))}。")
+        if GUARDS[name].implicit:
+            raise f.fail(where, f"守卫条件“{name}”对每次流转都自动检查，不必列为结案条件。")
+    if len(set(names)) != len(names):
+        raise f.fail(where, "closing_guards 中有重复的守卫条件。")
+    return names
 
 
 def _check_kind(f: _File, where: str, kind: str, stage: str, kinds: dict[str, RecordKind]) -> None:
@@ -598,22 +618,30 @@ def _check_graph(f: _File, procedure: Procedure) -> None:
 
 
 def _check_guard_needs(f: _File, procedure: Procedure, kinds: dict[str, RecordKind]) -> None:
-    for t in procedure.transitions:
-        for name in t.guards:
-            g = GUARDS[name]
-            for kind in g.kinds:
-                if kind not in kinds:
-                    raise f.fail(
-                        f"transitions（{t.code}）",
-                        f"守卫条件“{name}”读取的文书种类“{kind}”未在 kinds.toml 登记。",
-                    )
-            for code in g.deadlines:
-                deadline = procedure.deadline(code)
-                if deadline is None or deadline.amount is None:
-                    raise f.fail(
-                        f"transitions（{t.code}）",
-                        f"守卫条件“{name}”需要本程序定义固定期限“{code}”（[[deadlines]]）。",
-                    )
+    uses = [(f"transitions（{t.code}）", name) for t in procedure.transitions for name in t.guards]
+    uses += [(f"stages（{s.code}）", name) for s in procedure.stages for name in s.closing_guards]
+    for where, name in uses:
+        g = GUARDS[name]
+        for kind in g.kinds:
+            if kind not in kinds:
+                raise f.fail(where, f"守卫条件“{name}”读取的文书种类“{kind}”未在 kinds.toml 登记。")
+        for code in g.deadlines:
+            deadline = procedure.deadline(code)
+            if deadline is None or deadline.amount is None:
+                raise f.fail(
+                    where,
+                    f"守卫条件“{name}”需要本程序定义固定期限“{code}”（[[deadlines]]）。",
+                )
+    for stage in procedure.stages:
+        for name in stage.closing_guards:
+            # A closing guard reads records of the final stage: the stage must hold them.
+            missing = [k for k in GUARDS[name].kinds if k not in stage.allowed_kinds]
+            if missing:
+                raise f.fail(
+                    f"stages（{stage.code}）",
+                    f"结案条件“{name}”读取的文书种类（{'、'.join(missing)}）不属于本环节，"
+                    "无法在结案前制作。",
+                )
 
 
 def load_registry(definitions_dir: Path, kinds_file: Path) -> Registry:

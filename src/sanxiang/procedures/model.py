@@ -188,6 +188,10 @@ class StageDef:
     # matter list names by code (catalog.stages: site_inspection, seizure, demolition).
     activities: tuple[str, ...] = ()
     description: str = ""
+    # Final stages only: guards (guards.GUARDS) that must pass before the act is over in this
+    # stage (engine.is_finished), whichever transition brought the case here — e.g. the case
+    # source was told the outcome (002 第三十条).
+    closing_guards: tuple[str, ...] = ()
 
     @property
     def allowed_kinds(self) -> frozenset[str]:

@@ -189,6 +189,8 @@ class CaseState:
     hearing_eligible: bool = False
     # 情节复杂或者重大违法 → the heads decide collectively (行政处罚法 第五十七条).
     collective_discussion_required: bool = False
+    # The case source must be told what was decided (002 第三十条): CaseSource.notify_required.
+    source_notify_required: bool = False
     history: tuple[StageEntry, ...] = ()
     profile: str = ""  # the agency's rule profile (core.rules), for profile deadlines
     archived_on: datetime.date | None = None
