@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import cards, views
+from . import cards, case_views, views
 
 app_name = "workbench"
 urlpatterns: list[URLPattern] = [
@@ -9,4 +9,16 @@ urlpatterns: list[URLPattern] = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),
     path("officers/<int:officer_id>/card.pdf", cards.officer_card, name="officer_card"),
+    path("cases/", case_views.inbox, name="cases"),
+    path("cases/new/", case_views.open_case, name="case_open"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case"),
+    path("cases/<int:pk>/records/<slug:kind>/", case_views.add_record, name="case_add_record"),
+    path("cases/<int:pk>/transition/", case_views.fire_transition, name="case_transition"),
+    path("cases/<int:pk>/close/", case_views.close_case, name="case_close"),
+    path("cases/<int:pk>/officers/", case_views.assign_officer, name="case_assign"),
+    path("cases/<int:pk>/evidence/", case_views.add_evidence, name="case_evidence"),
+    path("cases/<int:pk>/av/", case_views.add_av_recording, name="case_av"),
+    path("records/<int:pk>/sign/", case_views.sign_record, name="record_sign"),
+    path("records/<int:pk>/correct/", case_views.correct_record, name="record_correct"),
+    path("records/<int:pk>.pdf", case_views.record_document, name="record_pdf"),
 ]

@@ -1,0 +1,388 @@
+"""Reads behind the officer's inbox and the case page: what each case waits for, what is
+due, and the whole trail in the order it happened. The rules themselves stay in the
+procedures engine; this only asks it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from sanxiang.cases import selectors as case_selectors
+from sanxiang.cases.models import AVRecording, Case, CaseOfficer, Evidence, Record
+from sanxiang.cases.state import build_case_state, record_snapshot
+from sanxiang.core.workdays import CalendarNotCovered
+from sanxiang.org.models import Officer, Role, User
+from sanxiang.procedures import engine, get_procedure, registry
+from sanxiang.procedures.engine import DueItem, TransitionCheck
+from sanxiang.procedures.guards import missing_signatures, signature_specs
+from sanxiang.procedures.model import ACTOR_ROLES, Procedure, RecordKind, SignatureSpec
+from sanxiang.procedures.state import CaseState, Violation
+
+from .case_forms import SCOPES
+
+# An officer's own open cases are all listed and sorted by urgency; more than this and the
+# list is cut (with a note) — a working officer holds far fewer.
+MY_CASES_LIMIT = 200
+OPEN_DUE_STATUSES = frozenset({"pending", "overdue", "open"})
+
+
+def acting_roles(user: User) -> list[str]:
+    return [r for r in ACTOR_ROLES if user.has_role(r)]
+
+
+def may_act(user: User, case: Case) -> bool:
+    """Officers and heads of the case's own agency handle it (cases.services checks again)."""
+    return user.agency_id == case.agency_id and any(
+        user.has_role(r) for r in (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)
+    )
+
+
+def visible_case(user: User, pk: int) -> Case | None:
+    return (
+        case_selectors.cases_visible_to(user)
+        .select_related("agency__jurisdiction", "matter", "source", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def visible_record(user: User, pk: int) -> Record | None:
+    return (
+        Record.objects.select_related(
+            "case__agency__jurisdiction", "made_by", "served_document", "superseded_by"
+        )
+        .prefetch_related("signatures", "case__parties")
+        .filter(case__in=case_selectors.cases_visible_to(user), pk=pk)
+        .first()
+    )
+
+
+def inbox_queryset(user: User, scope: str) -> QuerySet[Case]:
+    """The cases of one inbox tab, newest first (index case_agency_status)."""
+    qs = case_selectors.cases_visible_to(user)
+    if scope == "mine":
+        if user.officer_id is None:
+            return qs.none()
+        mine = CaseOfficer.objects.filter(case=OuterRef("pk"), officer_id=user.officer_id)
+        return qs.filter(Exists(mine), status=Case.Status.OPEN)
+    if scope == "closed":
+        return qs.filter(status=Case.Status.CLOSED).order_by("-closed_on", "-id")
+    return qs.filter(status=Case.Status.OPEN).order_by("-opened_on", "-id")
+
+
+def default_scope(user: User) -> str:
+    return "mine" if user.officer_id else "open"
+
+
+@dataclass
+class InboxRow:
+    case: Case
+    stage_name: str
+    procedure_name: str
+    next_steps: list[str]
+    due: list[DueItem]
+    overdue: bool
+    calendar_gap: str = ""
+
+    @property
+    def soonest(self) -> datetime.date:
+        dates = [d.due_on for d in self.due if d.due_on is not None]
+        return min(dates) if dates else datetime.date.max
+
+
+def _next_steps(state: CaseState, procedure: Procedure, roles: list[str]) -> list[str]:
+    gaps = [v for v in engine.open_requirements(state) if v.severity == "error"]
+    if gaps:
+        return [gaps[0].message.split("（")[0]] + (
+            [f"另有{len(gaps) - 1}项"] if len(gaps) > 1 else []
+        )
+    checks = engine.available_transitions(state, actor_roles=roles or None)
+    ready = [c.label for c in checks if c.allowed]
+    if ready:
+        return ["可办理：" + "、".join(ready)]
+    if state.stage in procedure.finals:
+        return ["记录已完备，待办结"]
+    return ["待他人办理：" + "、".join(c.label for c in checks)] if checks else []
+
+
+def inbox_row(case: Case, today: datetime.date, roles: list[str]) -> InboxRow:
+    procedure = get_procedure(case.procedure)
+    state = build_case_state(case, today)
+    gap = ""
+    try:
+        due = [d for d in engine.deadlines(state) if d.status in OPEN_DUE_STATUSES]
+    except CalendarNotCovered as exc:
+        due, gap = [], str(exc)
+    steps = _next_steps(state, procedure, roles) if case.status == Case.Status.OPEN else []
+    return InboxRow(
+        case=case,
+        stage_name=procedure.stage_name(case.stage),
+        procedure_name=procedure.name,
+        next_steps=steps,
+        due=due,
+        overdue=any(d.status == "overdue" for d in due),
+        calendar_gap=gap,
+    )
+
+
+def my_cases(user: User, today: datetime.date) -> tuple[list[InboxRow], bool]:
+    """The officer's open cases, overdue first, then by the nearest due date."""
+    cases = list(inbox_queryset(user, "mine")[: MY_CASES_LIMIT + 1])
+    cut = len(cases) > MY_CASES_LIMIT
+    roles = acting_roles(user)
+    rows = [inbox_row(c, today, roles) for c in cases[:MY_CASES_LIMIT]]
+    rows.sort(key=lambda r: (not r.overdue, r.soonest, -r.case.pk))
+    return rows, cut
+
+
+def scope_counts(user: User) -> dict[str, int]:
+    return {code: inbox_queryset(user, code).count() for code in SCOPES if code != "mine"} | (
+        {"mine": inbox_queryset(user, "mine").count()} if user.officer_id else {}
+    )
+
+
+# ------------------------------------------------------------------ the case page
+
+
+@dataclass
+class RecordView:
+    record: Record
+    kind: RecordKind
+    signed: bool
+    superseded: bool
+    missing: list[SignatureSpec]
+    fields: list[tuple[str, str]]
+
+
+@dataclass
+class StageBlock:
+    code: str
+    name: str
+    entered: str  # how and when the case entered the stage
+    current: bool
+    records: list[RecordView] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    av: list[AVRecording] = field(default_factory=list)
+    officers: list[CaseOfficer] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime.datetime
+    what: str
+    who: str
+    stage: str
+    anchor: str = ""
+
+
+@dataclass
+class CasePage:
+    case: Case
+    procedure: Procedure
+    state: CaseState
+    stages: list[StageBlock]
+    timeline: list[TimelineEvent]
+    transitions: list[TransitionCheck]
+    requirements: list[Violation]
+    deadlines: list[DueItem]
+    calendar_gap: str
+    next_kinds: list[RecordKind]
+    required_kinds: set[str]
+    av_level: str
+    finished: bool
+    officers: list[Officer]
+
+
+def record_view(procedure: Procedure, record: Record) -> RecordView:
+    reg = registry()
+    kind = reg.kind(record.kind)
+    specs = signature_specs(procedure, reg, record.stage, record.kind)
+    missing = list(missing_signatures(record_snapshot(record), specs))
+    fields = [
+        (f.label, str(record.data.get(f.name, "")))
+        for f in kind.fields
+        if f.name != "signatures" and record.data.get(f.name) not in (None, "")
+    ]
+    return RecordView(
+        record=record,
+        kind=kind,
+        signed=not missing,
+        superseded=hasattr(record, "superseded_by"),
+        missing=missing,
+        fields=fields,
+    )
+
+
+def _transition_label(procedure: Procedure, code: str) -> str:
+    transition = procedure.transition(code)
+    return transition.label if transition is not None else code
+
+
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "系统"
+
+
+def case_page(user: User, case: Case, today: datetime.date) -> CasePage:
+    procedure = get_procedure(case.procedure)
+    state = build_case_state(case, today)
+    records = list(
+        case.records.select_related("made_by", "served_document", "superseded_by", "supersedes")
+        .prefetch_related("signatures__entered_by")
+        .order_by("made_on", "id")
+    )
+    evidence = list(case.evidence.select_related("collector", "created_by", "stored_file"))
+    av = list(
+        case.av_recordings.select_related("officer", "created_by", "stored_file").prefetch_related(
+            "interruptions"
+        )
+    )
+    officers = list(case.officers.select_related("officer"))
+    transitions = list(case.transitions.select_related("fired_by").order_by("version"))
+
+    # stages in the order the case entered them; the initial stage first
+    entered: dict[str, str] = {procedure.initial: f"{case.opened_on:%Y-%m-%d} 启动"}
+    order = [procedure.initial]
+    for t in transitions:
+        if t.to_stage not in entered:
+            order.append(t.to_stage)
+        label = _transition_label(procedure, t.transition)
+        entered[t.to_stage] = f"{t.fired_on:%Y-%m-%d} {label} · {_who(t.fired_by)}"
+    blocks = {
+        code: StageBlock(
+            code=code,
+            name=procedure.stage_name(code),
+            entered=entered[code],
+            current=code == case.stage,
+        )
+        for code in order
+    }
+
+    def block(stage: str) -> StageBlock:
+        if stage not in blocks:  # an item recorded for a stage the case has not entered
+            blocks[stage] = StageBlock(
+                code=stage, name=procedure.stage_name(stage), entered="", current=False
+            )
+            order.append(stage)
+        return blocks[stage]
+
+    for r in records:
+        block(r.stage).records.append(record_view(procedure, r))
+    for e in evidence:
+        block(e.stage).evidence.append(e)
+    for a in av:
+        block(a.stage).av.append(a)
+    for o in officers:
+        block(o.stage).officers.append(o)
+
+    timeline = _timeline(case, procedure, records, evidence, av, officers, transitions)
+    roles = acting_roles(user)
+    gap = ""
+    try:
+        due = engine.deadlines(state)
+    except CalendarNotCovered as exc:
+        due, gap = [], str(exc)
+    stage_def = procedure.stage(case.stage)
+    required = {k for req in stage_def.required for k in req.kinds}
+    reg = registry()
+    kinds = [reg.kind(k) for req in stage_def.required for k in req.kinds]
+    kinds += [reg.kind(k) for k in stage_def.optional_records if k not in required]
+    return CasePage(
+        case=case,
+        procedure=procedure,
+        state=state,
+        stages=[blocks[c] for c in order],
+        timeline=timeline,
+        transitions=engine.available_transitions(state, actor_roles=roles or None),
+        requirements=engine.open_requirements(state),
+        deadlines=due,
+        calendar_gap=gap,
+        next_kinds=list(dict.fromkeys(kinds)),
+        required_kinds=required,
+        av_level=state.av_requirements.get(case.stage, "none"),
+        finished=engine.is_finished(state),
+        officers=list(Officer.objects.filter(agency_id=case.agency_id).order_by("name")[:500]),
+    )
+
+
+def _timeline(
+    case: Case,
+    procedure: Procedure,
+    records: list[Record],
+    evidence: list[Evidence],
+    av: list[AVRecording],
+    officers: list[CaseOfficer],
+    transitions: list[Any],
+) -> list[TimelineEvent]:
+    reg = registry()
+    stage = procedure.stage_name
+    events: list[TimelineEvent] = [
+        TimelineEvent(
+            at=case.created_at,
+            what=f"启动案件（{case.source.get_kind_display()}）",
+            who=_who(case.created_by),
+            stage=stage(procedure.initial),
+        )
+    ]
+    for r in records:
+        what = f"制作{reg.kind_name(r.kind)}"
+        if r.supersedes_id:
+            what += f"（更正 R{r.supersedes_id}：{r.correction_reason}）"
+        events.append(
+            TimelineEvent(
+                at=r.made_at, what=what, who=_who(r.made_by), stage=stage(r.stage), anchor=r.ref
+            )
+        )
+        for s in r.signatures.all():
+            verb = f"拒绝签名（{s.refusal_note}）" if s.refused else "签名"
+            events.append(
+                TimelineEvent(
+                    at=s.signed_at,
+                    what=f"{s.get_role_display()}{s.signer_name}{verb}于{reg.kind_name(r.kind)}",
+                    who=_who(s.entered_by),
+                    stage=stage(r.stage),
+                    anchor=r.ref,
+                )
+            )
+    for t in transitions:
+        events.append(
+            TimelineEvent(
+                at=t.fired_at,
+                what=f"{_transition_label(procedure, t.transition)}：{stage(t.from_stage)} → {stage(t.to_stage)}",
+                who=_who(t.fired_by),
+                stage=stage(t.to_stage),
+            )
+        )
+    for e in evidence:
+        events.append(
+            TimelineEvent(
+                at=e.created_at,
+                what=f"登记证据（{e.get_kind_display()}）：{e.description[:30]}",
+                who=_who(e.created_by),
+                stage=stage(e.stage),
+                anchor=f"E{e.pk}",
+            )
+        )
+    for a in av:
+        events.append(
+            TimelineEvent(
+                at=a.created_at,
+                what=f"登记音像记录：{a.device}，{a.place}",
+                who=_who(a.created_by),
+                stage=stage(a.stage),
+                anchor=f"AV{a.pk}",
+            )
+        )
+    for o in officers:
+        events.append(
+            TimelineEvent(
+                at=o.assigned_at,
+                what=f"指派执法人员{o.officer.name}（{o.role}，证号{o.certificate_number}）",
+                who="",
+                stage=stage(o.stage),
+            )
+        )
+    return sorted(chain(events), key=lambda e: e.at)

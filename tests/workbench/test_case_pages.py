@@ -1,0 +1,244 @@
+"""The case pages of the workbench: the inbox, opening a case, the case page and every
+action on it, through the Django test client against the real services."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.cases.models import Case, Record, Signature
+from sanxiang.records.models import LedgerEntry
+from tests.cases.factories import RECORD_DATA, World, days_ago, make_world, open_penalty
+from tests.factories import make_uscc
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world()
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def record_post(kind: str, made_on: datetime.date, **extra) -> dict[str, str]:
+    data = {f"{kind}-made_on": made_on.isoformat()}
+    for key, value in RECORD_DATA[kind].items():
+        data[f"{kind}-data__{key}"] = value
+    for key, value in extra.items():
+        data[f"{kind}-{key}"] = value
+    return data
+
+
+def sign_post(record: Record, role: str, name: str, officer=None, **extra) -> dict[str, str]:
+    prefix = f"sign{record.pk}"
+    now = timezone.localtime()
+    data = {
+        f"{prefix}-role": role,
+        f"{prefix}-signer_name": name,
+        f"{prefix}-signed_at": f"{now:%Y-%m-%dT%H:%M}",
+    }
+    if officer is not None:
+        data[f"{prefix}-officer"] = str(officer.pk)
+    for key, value in extra.items():
+        data[f"{prefix}-{key}"] = value
+    return data
+
+
+def test_inbox_lists_my_cases_with_next_step_and_due_dates(client, world):
+    case = open_penalty(world)
+    response = login(client, world.user_a).get(reverse("workbench:cases"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.number in html
+    assert "立案" in html  # current stage
+    assert "案件来源登记表" in html  # the next step: what the stage still lacks
+    # another agency's officer does not see it
+    other = make_world("郑州市生态环境局")
+    html = login(client, other.user_a).get(reverse("workbench:cases") + "?scope=open")
+    assert case.number not in html.content.decode()
+
+
+def test_open_case_form_opens_a_case_and_refuses_bad_input(client, world):
+    login(client, world.user_a)
+    today = timezone.localdate()
+    form = {
+        "action_type": "penalty",
+        "title": "某超市销售过期食品案",
+        "unit": str(world.unit.pk),
+        "matter": str(world.matter.pk),
+        "opened_on": today.isoformat(),
+        "officers": [str(world.officer_a.pk), str(world.officer_b.pk)],
+        "source_kind": "complaint",
+        "source_received_on": today.isoformat(),
+        "source_summary": "群众举报某超市销售过期食品",
+        "source_provider_name": "钱某",
+        "source_notify_required": "on",
+        "party_kind": "legal_person",
+        "party_name": "郑州某超市有限公司",
+        "party_uscc": make_uscc(region="410105"),
+        "party_representative": "孙某",
+    }
+    future = {**form, "opened_on": (today + datetime.timedelta(days=1)).isoformat()}
+    response = client.post(reverse("workbench:case_open"), future)
+    assert response.status_code == 200
+    assert "000 全过程记录办法 第九条" in response.content.decode()
+    assert not Case.objects.exists()
+
+    bad_uscc = {
+        **form,
+        "party_uscc": form["party_uscc"][:-1] + ("0" if form["party_uscc"][-1] != "0" else "1"),
+    }
+    response = client.post(reverse("workbench:case_open"), bad_uscc)
+    assert not Case.objects.exists()
+    assert "统一社会信用代码" in response.content.decode()
+
+    response = client.post(reverse("workbench:case_open"), form)
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workbench:case", args=[case.pk])
+    assert case.stage == "filing"
+    assert list(case.officers.values_list("officer_id", flat=True)) == [
+        world.officer_a.pk,
+        world.officer_b.pk,
+    ]
+    page = client.get(response["Location"]).content.decode()
+    assert "案件来源登记表" in page and "本环节必备" in page
+    assert "须告知案源提供人处理结果（002 第三十条）" in page
+
+
+def test_record_sign_transition_and_pdf_through_the_pages(client, world):
+    case = open_penalty(world)
+    login(client, world.user_a)
+    url = reverse("workbench:case_add_record", args=[case.pk, "case_source_register"])
+    response = client.post(url, record_post("case_source_register", days_ago(10)))
+    assert response.status_code == 302
+    record = Record.objects.get(case=case, kind="case_source_register")
+    entries = LedgerEntry.objects.filter(action="cases.add_record", object_id=str(record.pk))
+    assert entries.count() == 1
+
+    # a missing field is refused on the form, and nothing is saved
+    incomplete = record_post("filing_approval", days_ago(10))
+    del incomplete["filing_approval-data__facts"]
+    response = client.post(
+        reverse("workbench:case_add_record", args=[case.pk, "filing_approval"]), incomplete
+    )
+    assert response.status_code == 422
+    assert not Record.objects.filter(kind="filing_approval").exists()
+    assert "涉嫌无证经营" in response.content.decode()  # what was typed is kept
+
+    response = client.post(
+        reverse("workbench:record_sign", args=[record.pk]),
+        sign_post(record, "officer", "", officer=world.officer_a),
+    )
+    assert response.status_code == 302
+    assert Signature.objects.get(record=record).signer_name == world.officer_a.name
+
+    # a signed record cannot be signed again in that role; the page says why
+    page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert "签名完备" in page
+
+    # the transition is refused while the filing approval is missing — the reason is shown
+    response = client.post(
+        reverse("workbench:case_transition", args=[case.pk]),
+        {"transition": "file", "expected_version": "0"},
+    )
+    assert response.status_code in (403, 422)
+    case.refresh_from_db()
+    assert case.stage == "filing"
+
+    pdf = client.get(reverse("workbench:record_pdf", args=[record.pk]))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_stale_version_is_a_conflict_not_a_lost_update(client, world):
+    case = open_penalty(world)
+    from tests.cases.factories import signed_record
+
+    signed_record(world, case, "case_source_register", 10, ["officer"])
+    signed_record(world, case, "filing_approval", 10, ["officer", "unit_head", "agency_head"])
+    login(client, world.head)
+    stale = {"transition": "file", "expected_version": "0"}
+    assert (
+        client.post(reverse("workbench:case_transition", args=[case.pk]), stale).status_code == 302
+    )
+    response = client.post(reverse("workbench:case_transition", args=[case.pk]), stale)
+    assert response.status_code == 409
+    assert "已被他人更新" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == "investigation" and case.version == 1
+
+
+def test_refusal_to_sign_is_recorded_and_correction_keeps_both(client, world):
+    case = open_penalty(world)
+    login(client, world.user_a)
+    client.post(
+        reverse("workbench:case_add_record", args=[case.pk, "case_source_register"]),
+        record_post("case_source_register", days_ago(10)),
+    )
+    record = Record.objects.get(kind="case_source_register")
+    # an officer may not "refuse"
+    response = client.post(
+        reverse("workbench:record_sign", args=[record.pk]),
+        sign_post(record, "officer", "", officer=world.officer_a, refused="on", refusal_note="x"),
+    )
+    assert response.status_code == 422
+    assert "004 第十三条" in response.content.decode()
+    client.post(
+        reverse("workbench:record_sign", args=[record.pk]),
+        sign_post(record, "officer", "", officer=world.officer_a),
+    )
+    form = client.get(reverse("workbench:record_correct", args=[record.pk]))
+    assert "无证经营" in form.content.decode()  # prefilled with the record's content
+    data = {
+        f"case_source_register-{k}": v
+        for k, v in record_post("case_source_register", days_ago(9)).items()
+    }
+    data = {
+        k.removeprefix("case_source_register-case_source_register-"): v for k, v in data.items()
+    }
+    post = {
+        **{
+            f"case_source_register-{k.split('-', 1)[1]}": v
+            for k, v in record_post("case_source_register", days_ago(9)).items()
+        },
+        "case_source_register-data__summary": "无证经营，且占道经营",
+        "case_source_register-reason": "漏记举报内容",
+    }
+    response = client.post(reverse("workbench:record_correct", args=[record.pk]), post)
+    assert response.status_code == 302
+    new = Record.objects.get(supersedes=record)
+    assert new.data["summary"] == "无证经营，且占道经营"
+    record.refresh_from_db()
+    assert record.data["summary"] == "无证经营"
+    page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert f"已被 R{new.pk} 更正" in page and f"更正 R{record.pk}" in page
+
+
+def test_supervisor_sees_but_cannot_act(client, world):
+    from tests.factories import Role, UserFactory
+
+    case = open_penalty(world)
+    supervisor = UserFactory(agency=world.agency, roles=[Role.PUBLISHER])
+    login(client, supervisor)
+    page = client.get(reverse("workbench:case", args=[case.pk]))
+    assert page.status_code == 200
+    assert "制作本环节文书" not in page.content.decode()
+    response = client.post(
+        reverse("workbench:case_transition", args=[case.pk]),
+        {"transition": "file", "expected_version": "0"},
+    )
+    assert response.status_code == 403
