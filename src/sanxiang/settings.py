@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sanxiang.catalog",
     "sanxiang.procedures",
     "sanxiang.cases",
+    "sanxiang.review",
     "sanxiang.documents",
     "sanxiang.api",
     "sanxiang.workbench",
