@@ -203,25 +203,20 @@ def test_refusal_to_sign_is_recorded_and_correction_keeps_both(client, world):
     )
     form = client.get(reverse("workbench:record_correct", args=[record.pk]))
     assert "无证经营" in form.content.decode()  # prefilled with the record's content
-    data = {
-        f"case_source_register-{k}": v
-        for k, v in record_post("case_source_register", days_ago(9)).items()
-    }
-    data = {
-        k.removeprefix("case_source_register-case_source_register-"): v for k, v in data.items()
-    }
     post = {
-        **{
-            f"case_source_register-{k.split('-', 1)[1]}": v
-            for k, v in record_post("case_source_register", days_ago(9)).items()
-        },
+        **record_post("case_source_register", days_ago(9)),
         "case_source_register-data__summary": "无证经营，且占道经营",
         "case_source_register-reason": "漏记举报内容",
+        "sig-TOTAL_FORMS": "1",
+        "sig-INITIAL_FORMS": "0",
+        "sig-0-role": "officer",
+        "sig-0-officer": str(world.officer_a.pk),
     }
     response = client.post(reverse("workbench:record_correct", args=[record.pk]), post)
     assert response.status_code == 302
     new = Record.objects.get(supersedes=record)
     assert new.data["summary"] == "无证经营，且占道经营"
+    assert [s.signer_name for s in new.signatures.all()] == [world.officer_a.name]
     record.refresh_from_db()
     assert record.data["summary"] == "无证经营"
     page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()

@@ -350,6 +350,41 @@ class SignatureForm(forms.Form):
         return data
 
 
+class SignatureRowForm(forms.Form):
+    """One signature made on a correction as it is entered (a correction of a stage already
+    passed must be complete when made, so that the passed stage stays complete)."""
+
+    role = forms.ChoiceField(
+        label="签名角色", choices=[("", "（不填）"), *SIGNATURE_ROLES.items()], required=False
+    )
+    signer_name = forms.CharField(label="签名人姓名", max_length=64, required=False)
+    officer = OfficerChoice(label="执法人员", queryset=Officer.objects.none(), required=False)
+    refused = forms.BooleanField(label="拒绝签名", required=False)
+    refusal_note = forms.CharField(label="拒签情况说明", max_length=2000, required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = Officer.objects.filter(  # type: ignore[attr-defined]
+            pk__in=case.officers.values("officer_id")
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role = data.get("role")
+        if not role:
+            return data
+        if role == "officer" and data.get("officer") is None:
+            self.add_error("officer", "执法人员签名应当选择签名的执法人员。")
+        if role != "officer" and not (data.get("signer_name") or "").strip():
+            self.add_error("signer_name", "请填写签名人姓名。")
+        if data.get("refused") and not (data.get("refusal_note") or "").strip():
+            self.add_error("refusal_note", "拒绝签名的，应当注明拒签情况（004 第十三条）。")
+        return data
+
+
+SignatureRowFormSet = forms.formset_factory(SignatureRowForm, extra=0, max_num=8)
+
+
 # ------------------------------------------------------------------ transitions, officers
 
 

@@ -25,6 +25,7 @@ from sanxiang.cases.models import Case, Record
 from sanxiang.org.models import Officer, Role, User
 from sanxiang.portal.pagination import paginate
 from sanxiang.procedures import get_procedure, registry
+from sanxiang.procedures.guards import signature_specs
 from sanxiang.procedures.model import REFUSABLE_ROLES
 from sanxiang.records.models import StoredFile
 
@@ -39,6 +40,7 @@ from .case_forms import (
     OpenCaseForm,
     RecordForm,
     SignatureForm,
+    SignatureRowFormSet,
     TransitionForm,
 )
 
@@ -362,8 +364,27 @@ def correct_record(request: HttpRequest, pk: int) -> HttpResponse:
         amount=record.amount,
     )
     form = CorrectionForm(request.POST or None, kind=kind, case=case, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    procedure = get_procedure(case.procedure)
+    specs = signature_specs(procedure, registry(), record.stage, record.kind)
+    rows = SignatureRowFormSet(
+        request.POST or None,
+        prefix="sig",
+        form_kwargs={"case": case},
+        initial=[{} for _ in specs],
+    )
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
         kwargs = form.service_kwargs()
+        kwargs["signatures"] = [
+            services.SignatureInput(
+                role=row["role"],
+                signer_name=row["officer"].name if row.get("officer") else row["signer_name"],
+                officer=row.get("officer") if row["role"] == "officer" else None,
+                refused=row["refused"],
+                refusal_note=row["refusal_note"],
+            )
+            for row in rows.cleaned_data
+            if row.get("role")
+        ]
         served = form.cleaned_data.get("served_document")
         if served is not None:
             kwargs["served_document"] = case.records.filter(pk=served).first()
@@ -380,8 +401,15 @@ def correct_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "workbench/cases/correct.html",
-        {"case": case, "record": record, "kind": kind, "form": form},
-        status=422 if form.errors else 200,
+        {
+            "case": case,
+            "record": record,
+            "kind": kind,
+            "form": form,
+            "rows": rows,
+            "needed": "、".join(spec.label for spec in specs),
+        },
+        status=422 if form.errors or (rows.is_bound and not rows.is_valid()) else 200,
     )
 
 
