@@ -91,6 +91,33 @@ RECORD_DATA: dict[str, dict[str, Any]] = {
         "content": "当事人称已在办理许可",
         "officers": "李执法、王执法",
     },
+    "penalty_decision": {
+        "party": "赵某，郑州市金水区某路1号",
+        "facts_evidence": "未取得食品经营许可从事食品经营活动；询问笔录、现场照片",
+        "penalty_basis": "罚款；《中华人民共和国食品安全法》第一百二十二条第一款",
+        "performance": "自收到本决定书之日起十五日内缴纳罚款",
+        "remedy": "六十日内申请行政复议或者六个月内提起行政诉讼",
+        "agency_seal_date": "郑州市市场监督管理局（印章）",
+    },
+    "collective_discussion": {
+        "time_place": "局会议室",
+        "attendees": "局长、副局长",
+        "discussion": "案情复杂，集体讨论",
+        "conclusion": "同意处罚",
+    },
+    "source_notification": {
+        "recipient": "张某",
+        "content": "经审查，不予立案：未发现违法事实",
+        "method": "电话告知",
+        "notified_on": "",  # set by the test: a date on or after the case was opened
+    },
+    "closure_approval": {
+        "summary": "经审查不予立案",
+        "result": "不予立案，已告知案源提供人",
+        "officer_opinion": "建议结案",
+        "unit_opinion": "同意结案",
+        "date": "结案之日",
+    },
     "inspection_record": {
         "time_place": "2026年1月3日 某餐饮店",
         "officers": "李执法、王执法",

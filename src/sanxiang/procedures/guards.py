@@ -824,7 +824,10 @@ def source_notice_violations(
     in the stage the act ends in, when the outcome is known."""
     if not state.source_notify_required:
         return []
-    not_started = all(code == procedure.initial for code in state.passed_stages())
+    not_started = all(
+        entry.from_stage == procedure.initial and entry.to_stage in procedure.finals
+        for entry in state.history
+    )
     counted = {stage, procedure.initial} if not_started else {stage}
     notices = [
         r for r in state.current_records(kinds=("source_notification",)) if r.stage in counted
