@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 
 from sanxiang.cases import services
-from sanxiang.cases.models import Case, StageTransition
+from sanxiang.cases.models import Case, CaseNumberSequence, StageTransition
 from sanxiang.records.models import LedgerEntry
 from tests.cases.factories import make_world, open_penalty, signed_record
 
@@ -63,3 +63,36 @@ def test_two_simultaneous_transitions_give_one_success_and_one_conflict():
     assert (case.stage, case.version) == ("investigation", version + 1)
     assert StageTransition.objects.filter(case=case).count() == 1
     assert LedgerEntry.objects.count() == ledger_before + 1
+
+
+def test_first_cases_of_a_year_opened_at_once_get_distinct_numbers():
+    """Neither agency-year sequence row exists yet: every opener tries to create it at once;
+    one insert wins, the others lock the winner's row (cases.services._locked_sequence)."""
+    world = make_world()
+    workers = 4
+    barrier = threading.Barrier(workers)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            barrier.wait(timeout=10)
+            result = f"ok:{open_penalty(world).number}"
+        except Exception as exc:
+            result = f"error:{exc!r}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert all(o.startswith("ok:") for o in outcomes), outcomes
+    year = Case.objects.values_list("opened_on", flat=True).first().year  # type: ignore[union-attr]
+    numbers = sorted(o.removeprefix("ok:") for o in outcomes)
+    assert numbers == sorted(f"郑州立〔{year}〕{n}号" for n in range(1, workers + 1))
+    assert CaseNumberSequence.objects.get(agency=world.agency, year=year).last == workers
+    assert LedgerEntry.objects.filter(action="cases.open_case").count() == workers
