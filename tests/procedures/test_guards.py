@@ -568,3 +568,69 @@ def test_closure_all_stages_recorded():
     found = run("closure_all_stages_recorded", state, "dismiss")
     assert codes(found) == ["closure_incomplete"]
     assert found[0].message.startswith("立案环节的记录不完整，不得结案：立案环节缺少立案审批表")
+
+
+# ------------------------------------------------------------------ source notification
+
+
+def _closing(state: CaseState) -> list[Violation]:
+    from sanxiang.procedures.engine import closing_violations
+
+    violations = closing_violations(state, due_date=fake_due_date)
+    for v in violations:
+        assert v.message.endswith(f"（{v.source}）"), v
+    return violations
+
+
+FILED = (
+    StageEntry("file", "filing", "investigation", OPENED),
+    StageEntry("dismiss", "investigation", "closure", OPENED),
+)
+NOT_FILED = (StageEntry("not_filed", "filing", "closure", OPENED),)
+
+
+def test_source_notified_guard_is_a_closing_guard_of_the_penalty_procedures():
+    reg = registry()
+    for code in ("penalty_general", "coercion"):
+        closure = reg.procedures[code].stage("closure")
+        assert closure.closing_guards == ("source_notified_if_required",)
+    assert GUARDS["source_notified_if_required"].source == "002 第三十条"
+
+
+def test_no_duty_no_notice_needed():
+    state = at("penalty_general", "closure", history=FILED)
+    assert _closing(state) == []
+
+
+def test_filed_case_needs_the_outcome_told_in_the_closing_stage():
+    early = rec("source_notification", "filing", signed_by=frozenset({"officer"}))
+    state = at("penalty_general", "closure", early, history=FILED, source_notify_required=True)
+    [v] = _closing(state)
+    assert v.code == "source_not_notified" and "执法结果" in v.message
+    assert v.source == "002 第三十条"
+    told = rec("source_notification", "closure", signed_by=frozenset({"officer"}))
+    assert _closing(replace(state, records=(early, told))) == []
+    superseded = replace(told, superseded=True)
+    assert codes(_closing(replace(state, records=(early, superseded)))) == ["source_not_notified"]
+
+
+def test_case_not_filed_may_tell_the_reasons_in_the_filing_stage():
+    state = at("penalty_general", "closure", history=NOT_FILED, source_notify_required=True)
+    [v] = _closing(state)
+    assert "不启动理由、依据" in v.message
+    early = rec("source_notification", "filing", signed_by=frozenset({"officer"}))
+    assert _closing(replace(state, records=(early,))) == []
+
+
+def test_is_finished_waits_for_the_closing_guard():
+    from sanxiang.procedures.engine import is_finished, open_requirements
+
+    state = at("penalty_general", "closure", history=NOT_FILED, source_notify_required=True)
+    state = replace(state, records=(complete_record(state, "closure_approval"),))
+    assert not is_finished(state)
+    assert codes(open_requirements(state)) == ["source_not_notified"]
+    told = complete_record(state, "source_notification")
+    state = replace(state, records=(*state.records, told))
+    assert is_finished(state) and open_requirements(state) == []
+    # outside a final stage the closing guards do not apply
+    assert _closing(at("penalty_general", "execution", source_notify_required=True)) == []

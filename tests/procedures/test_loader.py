@@ -232,6 +232,30 @@ BAD = [
         "transitions（conclude）",
         "需要本程序定义固定期限“hearing_request”",
     ),
+    (
+        'name = "检查过程"\n',
+        'name = "检查过程"\nclosing_guards = ["certified_officers"]\n',
+        "stages（site_inspection）",
+        "只有终结环节可以规定结案条件（closing_guards）",
+    ),
+    (
+        'name = "检查结果"\n',
+        'name = "检查结果"\nclosing_guards = ["nope"]\n',
+        "stages[1]（inspection_result）",
+        "未知的守卫条件“nope”",
+    ),
+    (
+        'name = "检查结果"\n',
+        'name = "检查结果"\nclosing_guards = ["stage_records_complete"]\n',
+        "stages[1]（inspection_result）",
+        "不必列为结案条件",
+    ),
+    (
+        'name = "检查结果"\n',
+        'name = "检查结果"\nclosing_guards = ["source_notified_if_required"]\n',
+        "stages（inspection_result）",
+        "读取的文书种类（source_notification）不属于本环节",
+    ),
 ]
 
 

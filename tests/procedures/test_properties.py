@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sanxiang.procedures import all_procedures, registry
-from sanxiang.procedures.engine import add_record, apply, check_record
+from sanxiang.procedures.engine import add_record, apply, check_record, is_finished
 from sanxiang.procedures.model import Procedure, Registry
 from sanxiang.procedures.state import (
     AVItem,
@@ -106,6 +106,19 @@ def check_state(state: CaseState, procedure: Procedure, reg: Registry) -> None:
             assert all(o.certificate_valid for o in state.officers if o.stage == entry.from_stage)
         if "certified_officers" in t.guards:
             assert valid_officers(state, entry.from_stage)
+    # no act is over while a source that must be told the outcome was not told (002 第三十条)
+    if state.source_notify_required and is_finished(state, registry=reg):
+        straight = all(
+            e.from_stage == procedure.initial and e.to_stage in procedure.finals
+            for e in state.history
+        )
+        counted = {state.stage, procedure.initial} if straight else {state.stage}
+        told = [
+            r
+            for r in state.records
+            if not r.superseded and r.kind == "source_notification" and r.stage in counted
+        ]
+        assert told or not procedure.stage(state.stage).closing_guards
     # the history is a walk of the definition
     stage = procedure.initial
     for entry in state.history:
@@ -362,6 +375,13 @@ def complete_stage(state, data, procedure, reg):
         wanted.insert(0, "collective_discussion")
     if state.hearing_eligible and "hearing_request" in stage.allowed_kinds:
         wanted.insert(0, "hearing_request")
+    if (
+        state.source_notify_required
+        and stage.closing_guards
+        and "source_notification" in stage.allowed_kinds
+        and data.draw(st.integers(0, 3)) > 0
+    ):
+        wanted.append("source_notification")
     for kind in wanted:
         state = replace(
             state, today=state.today + datetime.timedelta(days=data.draw(st.integers(0, 12)))
@@ -448,6 +468,7 @@ def test_random_actions_never_break_an_invariant(code, data):
         code,
         hearing_eligible=data.draw(st.booleans()),
         collective_discussion_required=data.draw(st.booleans()),
+        source_notify_required=data.draw(st.booleans()),
         party_kind=data.draw(
             st.sampled_from(["natural_person", "legal_person", "other_organisation"])
         ),
