@@ -1,4 +1,5 @@
-"""`sanxiang demo`: sample data (from the seed code) and one account per role, printed.
+"""`sanxiang demo`: sample data (from the seed code), one account per role, printed, and
+sample cases (sanxiang.sampledata.cases) for the workbench inbox.
 
 Safe to run again: nothing is duplicated and the printed passwords are set anew. The demo
 password is public, so outside development (DEBUG=1) the command needs --force.
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.org.demo import run_demo
-from sanxiang.sampledata.seeders import record_demo_load, seed_lists
+from sanxiang.sampledata.seeders import record_demo_load, seed_demo_cases, seed_lists
 
 
 class Command(BaseCommand):
@@ -30,4 +31,6 @@ class Command(BaseCommand):
                 "如确需在其他环境创建，请加 --force（切勿用于生产环境）。"
             )
         result = run_demo(stdout=self.stdout, seeders=[seed_lists])
-        record_demo_load(result.seed.rows_created, stdout=self.stdout)
+        # The cases come after the accounts, so that the demo officer handles some of them.
+        case_rows = seed_demo_cases(self.stdout)
+        record_demo_load(result.seed.rows_created + case_rows, stdout=self.stdout)
