@@ -17,6 +17,11 @@ here from the jurisdiction's rule profile:
   review". The review app registers the real status (``register_review_status_provider``,
   from its AppConfig.ready()): this profile-only status is the default without it.
 - everywhere else ``ReviewStatus(required=False)``.
+
+Also derived here: ``hearing_eligible`` from the latest current rights notice's proposed
+penalties (``hearing_eligible()``, 《中华人民共和国行政处罚法》第六十三条);
+``collective_discussion_required`` from the case's mark (services.mark_collective_discussion,
+第五十七条第二款); ``source_notify_required`` from the case source (002 第三十条).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 One TOML file per procedure (``definitions/CODE.toml``) names its stages, the records each
 stage must hold and who signs them, the transitions between stages with their guards and the
-roles allowed to fire them, and the deadlines — each with its article. ``kinds.toml`` is the
+roles allowed to fire them, the closing guards of a final stage (checked before the act is
+over whichever transition led there, e.g. the case source told the outcome — 002 第三十条),
+and the deadlines — each with its article. ``kinds.toml`` is the
 registry of record kinds (文书种类). Loading validates everything and fails loudly::
 
     procedure = get_procedure("penalty_general")
