@@ -3,6 +3,7 @@ the sequences advanced, the load is deterministic and not repeated."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -62,7 +63,7 @@ def test_every_procedure_has_a_route_to_a_final_stage():
         for route in found:
             assert route.steps[0].stage.code == procedure.initial
             assert route.steps[-1].stage.code in procedure.finals
-            for step, following in zip(route.steps, route.steps[1:], strict=False):
+            for step, following in itertools.pairwise(route.steps):
                 assert step.leave is not None and step.leave.to_stage == following.stage.code
 
 
@@ -75,7 +76,7 @@ def test_cases_are_spread_over_procedures_and_stages(seeded):
     assert Case.objects.filter(status=Case.Status.OPEN).count() > CASES // 5
     assert Case.objects.filter(status=Case.Status.OPEN).values("stage").distinct().count() >= 5
     assert AVRecording.objects.exists()
-    assert Signature.objects.filter(refused=True).exclude(refusal_note="").count() >= 0
+    assert Signature.objects.filter(refused=True).exists()  # refusals stand in for signatures
     assert not Signature.objects.filter(refused=True, refusal_note="").exists()
 
 
@@ -95,7 +96,7 @@ def test_every_case_replays_through_the_engine(seeded):
         assert case.version == len(log) + (1 if case.status == Case.Status.CLOSED else 0)
         if log:
             assert log[0].from_stage == procedure.initial
-        for before, after in zip(log, log[1:], strict=False):
+        for before, after in itertools.pairwise(log):
             assert after.from_stage == before.to_stage and after.fired_on >= before.fired_on
         # Each transition was allowed on the day it was fired, with the records made by then.
         visited = {procedure.initial}

@@ -3,7 +3,8 @@ per role, ready to sign in.
 
     result = run_demo(stdout=sys.stdout)
 
-The data is ``seed(seed=DEMO_SEED, agencies=40, officers=400)``; the accounts sit in
+The data is ``seed(seed=DEMO_SEED, agencies=40, officers=400)`` (the `demo` command adds the
+published lists and, once the accounts exist, 200 sample cases); the accounts sit in
 郑州市市场监督管理局 (the supervisor in 郑州市司法局, which oversees all of Zhengzhou).
 That agency gets as many legal reviewers as the Zhengzhou staffing rule asks for
 (000 法制审核办法 第五条: at least 5% of the enforcement staff and at least 2), while the city's
@@ -95,6 +96,8 @@ class DemoResult:
     seed: SeedResult
     logins: list[DemoLogin] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Rows the after-account seeders wrote (the sample cases).
+    extra_rows: int = 0
 
     def lines(self) -> list[str]:
         """The logins table, the URLs and the staffing notes, as printed."""
@@ -239,10 +242,15 @@ def _reset_lockouts(usernames: Sequence[str]) -> None:
 
 @transaction.atomic
 def run_demo(
-    *, stdout: Writer | None = None, seeders: Sequence[Callable[[Writer | None], None]] = ()
+    *,
+    stdout: Writer | None = None,
+    seeders: Sequence[Callable[[Writer | None], None]] = (),
+    after_accounts: Sequence[Callable[[Writer | None], int]] = (),
 ) -> DemoResult:
     """`seeders` are the higher areas' sample data, run once the organisations exist (they
-    are passed in so that org never imports a higher layer)."""
+    are passed in so that org never imports a higher layer); `after_accounts` run once the
+    demo accounts exist (the sample cases, some handled by the demo officer) and return the
+    rows they wrote. Both run before the logins are printed, which stay the last lines."""
     seeded = seed(seed=DEMO_SEED, agencies=DEMO_AGENCIES, officers=DEMO_OFFICERS, stdout=stdout)
     for seeder in seeders:
         seeder(stdout)
@@ -356,6 +364,8 @@ def run_demo(
     add(supervisor, Role.SUPERVISOR.label, "查看郑州市全辖区执法主体；可用管理后台")
 
     _reset_lockouts([x.username for x in result.logins])
+    for seeder_after in after_accounts:
+        result.extra_rows += seeder_after(stdout)
 
     result.notes.append(f"{agency.name}：{selectors.reviewer_staffing(agency).message}")
     understaffed = Agency.objects.filter(

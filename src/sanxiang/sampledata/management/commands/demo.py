@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 "演示账号使用公开的演示口令，只能在开发环境（DEBUG=1）中创建；"
                 "如确需在其他环境创建，请加 --force（切勿用于生产环境）。"
             )
-        result = run_demo(stdout=self.stdout, seeders=[seed_lists])
         # The cases come after the accounts, so that the demo officer handles some of them.
-        case_rows = seed_demo_cases(self.stdout)
-        record_demo_load(result.seed.rows_created + case_rows, stdout=self.stdout)
+        result = run_demo(
+            stdout=self.stdout, seeders=[seed_lists], after_accounts=[seed_demo_cases]
+        )
+        record_demo_load(result.seed.rows_created + result.extra_rows, stdout=self.stdout)
