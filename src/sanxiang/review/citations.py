@@ -2,10 +2,10 @@
 
 The same rule appears in each jurisdiction's measure under its own article (the checklist is
 000 法制审核办法 第十六条 in Zhengzhou, 001 河南法制审核办法 第九条 in Henan, 002 第五十四条 in
-Zhoucun). Which one applies is read from the rule profile's documents, not from an
-if-statement: ``cite(profile, "checklist")`` walks the profile's lineage (its own measures
-first, then those it inherits) and returns the candidates of the nearest profile that lists
-the cited measure. A rule no measure of the lineage states (recusal in Henan: only 002
+Zhoucun). Which apply is read from the rule profile's documents, not from an if-statement:
+``cite(profile, "checklist")`` returns the candidates whose measure the profile or a profile
+it inherits lists, its own measures first (Zhengzhou: the city measure, then the Henan
+measure, which binds the whole province). A rule no measure of the lineage states (recusal in Henan: only 002
 第四十九条 sets up a recusal system) is cited with every candidate, as the engine's guards do.
 """
 
@@ -75,9 +75,6 @@ def cite(profile_code: str, concept: str) -> str:
         profile = get_profile(profile_code)
     except UnknownProfile:
         return "；".join(candidates)
-    for node in profile.lineage():
-        prefixes = {doc.citation_prefix for doc in node.documents}
-        chosen = [c for c in candidates if _prefix(c) in prefixes]
-        if chosen:
-            return "；".join(chosen)
-    return "；".join(candidates)
+    prefixes = [doc.citation_prefix for doc in profile.all_documents()]
+    chosen = [c for prefix in prefixes for c in candidates if _prefix(c) == prefix]
+    return "；".join(dict.fromkeys(chosen)) if chosen else "；".join(candidates)
