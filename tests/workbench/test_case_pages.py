@@ -237,3 +237,62 @@ def test_supervisor_sees_but_cannot_act(client, world):
         {"transition": "file", "expected_version": "0"},
     )
     assert response.status_code == 403
+
+
+def test_officers_of_the_previous_stage_are_assigned_in_one_action(client, world):
+    from tests.cases.factories import fire, signed_record
+
+    case = open_penalty(world)
+    signed_record(world, case, "case_source_register", 10, ["officer"])
+    signed_record(world, case, "filing_approval", 10, ["officer", "unit_head", "agency_head"])
+    case = fire(world.head, case, "file")
+    login(client, world.user_a)
+    page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    # the two officers of the filing stage are preselected for the investigation
+    assert page.count("checked") >= 2
+    response = client.post(
+        reverse("workbench:case_assign", args=[case.pk]),
+        {"assign-officers": [str(world.officer_a.pk), str(world.officer_b.pk)]},
+    )
+    assert response.status_code == 302
+    rows = case.officers.filter(stage="investigation").order_by("id")
+    assert [(r.officer_id, r.role) for r in rows] == [
+        (world.officer_a.pk, "主办"),
+        (world.officer_b.pk, "协办"),
+    ]
+    assert LedgerEntry.objects.filter(action="cases.assign_officers").count() == 1
+    # an officer whose certificate has lapsed is refused, and nobody is assigned
+    from tests.factories import OfficerFactory
+
+    lapsed = OfficerFactory(agency=world.agency, unit=world.unit, name="赵无证")
+    before = case.officers.count()
+    response = client.post(
+        reverse("workbench:case_assign", args=[case.pk]),
+        {"assign-officers": [str(lapsed.pk)]},
+    )
+    assert response.status_code == 422
+    assert "没有有效的执法证" in response.content.decode()
+    assert case.officers.count() == before
+
+
+def test_a_deadline_in_a_year_without_calendar_data_is_not_guessed(client, world, monkeypatch):
+    from sanxiang.core.workdays import CalendarNotCovered
+    from sanxiang.procedures import engine
+    from tests.cases.factories import signed_record
+
+    case = open_penalty(world)
+    signed_record(world, case, "case_source_register", 10, ["officer"])
+    signed_record(world, case, "filing_approval", 10, ["officer", "unit_head", "agency_head"])
+
+    def uncovered(start, amount, unit):
+        raise CalendarNotCovered(start.year + 1)
+
+    monkeypatch.setattr(engine, "default_due_date", uncovered)
+    login(client, world.user_a)
+    page = client.get(reverse("workbench:case", args=[case.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"工作日历未包含{case.opened_on.year + 1}年的节假日数据" in html
+    assert "日历未覆盖，无法计算" in html
+    inbox = client.get(reverse("workbench:cases")).content.decode()
+    assert "日历未覆盖" in inbox

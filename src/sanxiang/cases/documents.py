@@ -92,7 +92,7 @@ def _footnote(record: Record) -> str:
     successor = getattr(record, "superseded_by", None)
     if successor is not None:
         notes.append(f"本记录已被第R{successor.pk}号记录更正，仅作留存。")
-    notes.append(f"记录编号R{record.pk}，{record.made_by.get_full_name() or record.made_by}制作。")
+    notes.append(f"记录编号R{record.pk}，{record.made_by}制作。")
     return "".join(notes)
 
 

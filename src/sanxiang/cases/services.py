@@ -8,7 +8,7 @@ ConcurrentChange) and, the transaction being rolled back, changes nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -563,6 +563,37 @@ def assign_officer(
     _deny_outside(actor, case.agency)
     case = _lock_case(case)
     stage = stage or case.stage
+    row = _assign(case, officer, stage, role)
+    ledger.record("cases.assign_officer", actor=actor, obj=case, assignment=ledger.snapshot(row))
+    return row
+
+
+@transaction.atomic
+def assign_officers(
+    *, actor: User, case: Case, officers: Sequence[Officer], stage: str | None = None
+) -> list[CaseOfficer]:
+    """Put several officers on a stage at once (the first leads — 主办 — unless the stage
+    has a lead already), e.g. the two who investigated going on to serve the notice."""
+    _deny_outside(actor, case.agency)
+    case = _lock_case(case)
+    stage = stage or case.stage
+    if not officers:
+        raise ValidationError("请选择要指派的执法人员。")
+    has_lead = CaseOfficer.objects.filter(case=case, stage=stage, role="主办").exists()
+    rows = [
+        _assign(case, officer, stage, "协办" if has_lead or index else "主办")
+        for index, officer in enumerate(officers)
+    ]
+    ledger.record(
+        "cases.assign_officers",
+        actor=actor,
+        obj=case,
+        assignments=[ledger.snapshot(row) for row in rows],
+    )
+    return rows
+
+
+def _assign(case: Case, officer: Officer, stage: str, role: str) -> CaseOfficer:
     procedure = get_procedure(case.procedure)
     if not procedure.has_stage(stage):
         raise ValidationError(f"执法程序“{procedure.name}”没有“{stage}”环节")
@@ -571,11 +602,9 @@ def assign_officer(
     if CaseOfficer.objects.filter(case=case, officer=officer, stage=stage).exists():
         raise ValidationError(f"执法人员{officer.name}已参与{procedure.stage_name(stage)}环节。")
     number = _valid_certificate_number(officer, timezone.localdate())
-    row = _save(
+    return _save(
         CaseOfficer(case=case, officer=officer, stage=stage, role=role, certificate_number=number)
     )
-    ledger.record("cases.assign_officer", actor=actor, obj=case, assignment=ledger.snapshot(row))
-    return row
 
 
 # ------------------------------------------------------------------ records
@@ -1210,6 +1239,7 @@ __all__ = [
     "add_party",
     "add_record",
     "assign_officer",
+    "assign_officers",
     "close_if_finished",
     "correct_record",
     "fire_transition",

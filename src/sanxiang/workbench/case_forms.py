@@ -398,14 +398,33 @@ class CloseForm(forms.Form):
 
 
 class AssignOfficerForm(forms.Form):
-    officer = OfficerChoice(label="执法人员", queryset=Officer.objects.none())
-    role = forms.ChoiceField(label="承办角色", choices=[("主办", "主办"), ("协办", "协办")])
+    officers = OfficersChoice(
+        label="执法人员",
+        queryset=Officer.objects.none(),
+        widget=forms.CheckboxSelectMultiple(),
+        help_text="本环节的执法活动应当由两名以上持有效执法证的执法人员进行"
+        "（000 全过程记录办法 第十二条）。已勾选的是此前最近一个环节的执法人员。",
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "assign")
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = Officer.objects.filter(  # type: ignore[attr-defined]
-            agency_id=case.agency_id, left_on__isnull=True
-        ).order_by("name")
+        on_stage = case.officers.filter(stage=case.stage).values("officer_id")
+        self.fields["officers"].queryset = (  # type: ignore[attr-defined]
+            Officer.objects.filter(agency_id=case.agency_id, left_on__isnull=True)
+            .exclude(pk__in=on_stage)
+            .order_by("name")
+        )
+        # preselect the officers of the latest earlier stage that had any
+        for stage in case.transitions.order_by("-version").values_list("from_stage", flat=True):
+            previous = list(
+                case.officers.filter(stage=stage)
+                .exclude(officer_id__in=on_stage)
+                .values_list("officer_id", flat=True)
+            )
+            if previous:
+                self.fields["officers"].initial = previous
+                break
 
 
 # ------------------------------------------------------------------ evidence and AV

@@ -5,7 +5,7 @@ procedures engine; this only asks it."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
@@ -28,6 +28,35 @@ from .case_forms import SCOPES
 # list is cut (with a note) — a working officer holds far fewer.
 MY_CASES_LIMIT = 200
 OPEN_DUE_STATUSES = frozenset({"pending", "overdue", "open"})
+
+
+def case_deadlines(state: CaseState) -> tuple[list[DueItem], str]:
+    """The case's deadlines. A deadline that runs into a year the working-day calendar does
+    not cover gets no due date (status "uncovered") rather than a guess, and the others are
+    still shown; the second value says which year is missing and how to add it."""
+    missing: list[CalendarNotCovered] = []
+
+    def due(start: datetime.date, amount: int, unit: str) -> datetime.date:
+        try:
+            return engine.default_due_date(start, amount, unit)
+        except CalendarNotCovered as exc:
+            missing.append(exc)
+            return datetime.date.max
+
+    items = [
+        replace(item, due_on=None, status="uncovered") if item.due_on == datetime.date.max else item
+        for item in engine.deadlines(state, due_date=due)
+    ]
+    return items, str(missing[0]) if missing else ""
+
+
+def transitions_or_gap(state: CaseState, roles: list[str]) -> tuple[list[TransitionCheck], str]:
+    """The transitions out of the stage; a guard counting working days into a year the
+    calendar does not cover cannot be checked (the message says how to add the year)."""
+    try:
+        return engine.available_transitions(state, actor_roles=roles or None), ""
+    except CalendarNotCovered as exc:
+        return [], str(exc)
 
 
 def acting_roles(user: User) -> list[str]:
@@ -112,12 +141,14 @@ def _next_steps(state: CaseState, procedure: Procedure, roles: list[str]) -> lis
 def inbox_row(case: Case, today: datetime.date, roles: list[str]) -> InboxRow:
     procedure = get_procedure(case.procedure)
     state = build_case_state(case, today)
-    gap = ""
-    try:
-        due = [d for d in engine.deadlines(state) if d.status in OPEN_DUE_STATUSES]
-    except CalendarNotCovered as exc:
-        due, gap = [], str(exc)
-    steps = _next_steps(state, procedure, roles) if case.status == Case.Status.OPEN else []
+    items, gap = case_deadlines(state)
+    due = [d for d in items if d.status in OPEN_DUE_STATUSES | {"uncovered"}]
+    steps: list[str] = []
+    if case.status == Case.Status.OPEN:
+        try:
+            steps = _next_steps(state, procedure, roles)
+        except CalendarNotCovered as exc:
+            steps, gap = [], str(exc)
     return InboxRow(
         case=case,
         stage_name=procedure.stage_name(case.stage),
@@ -190,6 +221,7 @@ class CasePage:
     requirements: list[Violation]
     deadlines: list[DueItem]
     calendar_gap: str
+    transitions_gap: str
     next_kinds: list[RecordKind]
     required_kinds: set[str]
     av_level: str
@@ -223,7 +255,7 @@ def _transition_label(procedure: Procedure, code: str) -> str:
 
 
 def _who(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user is not None else "系统"
+    return str(user) if user is not None else "系统"  # User.__str__: full name, else username
 
 
 def case_page(user: User, case: Case, today: datetime.date) -> CasePage:
@@ -241,12 +273,12 @@ def case_page(user: User, case: Case, today: datetime.date) -> CasePage:
         )
     )
     officers = list(case.officers.select_related("officer"))
-    transitions = list(case.transitions.select_related("fired_by").order_by("version"))
+    fired = list(case.transitions.select_related("fired_by").order_by("version"))
 
     # stages in the order the case entered them; the initial stage first
     entered: dict[str, str] = {procedure.initial: f"{case.opened_on:%Y-%m-%d} 启动"}
     order = [procedure.initial]
-    for t in transitions:
+    for t in fired:
         if t.to_stage not in entered:
             order.append(t.to_stage)
         label = _transition_label(procedure, t.transition)
@@ -278,13 +310,10 @@ def case_page(user: User, case: Case, today: datetime.date) -> CasePage:
     for o in officers:
         block(o.stage).officers.append(o)
 
-    timeline = _timeline(case, procedure, records, evidence, av, officers, transitions)
+    timeline = _timeline(case, procedure, records, evidence, av, officers, fired)
     roles = acting_roles(user)
-    gap = ""
-    try:
-        due = engine.deadlines(state)
-    except CalendarNotCovered as exc:
-        due, gap = [], str(exc)
+    due, gap = case_deadlines(state)
+    transitions, transitions_gap = transitions_or_gap(state, roles)
     stage_def = procedure.stage(case.stage)
     required = {k for req in stage_def.required for k in req.kinds}
     reg = registry()
@@ -296,7 +325,8 @@ def case_page(user: User, case: Case, today: datetime.date) -> CasePage:
         state=state,
         stages=[blocks[c] for c in order],
         timeline=timeline,
-        transitions=engine.available_transitions(state, actor_roles=roles or None),
+        transitions=transitions,
+        transitions_gap=transitions_gap,
         requirements=engine.open_requirements(state),
         deadlines=due,
         calendar_gap=gap,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanxiang.cases import services
 from sanxiang.cases.documents import record_filename, record_pdf
 from sanxiang.cases.models import Case, Record
+from sanxiang.core.workdays import CalendarNotCovered
 from sanxiang.org.models import Officer, Role, User
 from sanxiang.portal.pagination import paginate
 from sanxiang.procedures import get_procedure, registry
@@ -95,6 +96,8 @@ def _attempt(form: Form, action: Callable[[], Any]) -> Any:
         _show_refusal(form, exc)
     except services.ConcurrentChange as exc:
         form.add_error(None, f"{exc}。")
+    except CalendarNotCovered as exc:  # a guard counts working days into an unknown year
+        form.add_error(None, str(exc))
     return None
 
 
@@ -202,7 +205,9 @@ def open_case(request: HttpRequest) -> HttpResponse:
 
 
 def _signature_roles(user: User, missing: list[Any]) -> list[str]:
-    roles: list[str] = ["officer"]
+    # officers, the party and witnesses may sign any record (004 第十三条); the others only
+    # where the record needs them
+    roles: list[str] = ["officer", "party", "witness"]
     for spec in missing:
         for role in spec.roles:
             needed = _OWN_ROLES.get(role)
@@ -463,15 +468,15 @@ def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
     case = _acting_case(user, pk)
     form = AssignOfficerForm(request.POST, case=case)
     if form.is_valid():
-        d = form.cleaned_data
-        row = _attempt(
+        rows = _attempt(
             form,
-            lambda: services.assign_officer(
-                actor=user, case=case, officer=d["officer"], role=d["role"]
+            lambda: services.assign_officers(
+                actor=user, case=case, officers=list(form.cleaned_data["officers"])
             ),
         )
-        if row is not None:
-            return _done(request, case, f"已指派执法人员{row.officer.name}（{row.role}）。")
+        if rows:
+            names = "、".join(f"{r.officer.name}（{r.role}）" for r in rows)
+            return _done(request, case, f"已指派执法人员{names}。")
     return _render_case(request, case, {"assign": form}, status=422)
 
 
