@@ -50,7 +50,7 @@ def add_record(
         form.locator(f'[name="{kind}-made_on"]').fill(made_on.isoformat())
     sample = {**RECORD_DATA.get(kind, {}), **(values or {})}
     for field in spec.fields:
-        if field.name == "signatures":
+        if field.name == "signatures" or field.name in spec.data:
             continue
         text = sample.get(field.name) or f"{field.label}：依法如实记录"
         form.locator(f'[name="{kind}-data__{field.name}"]').fill(str(text))

@@ -296,3 +296,88 @@ def test_a_deadline_in_a_year_without_calendar_data_is_not_guessed(client, world
     assert "日历未覆盖，无法计算" in html
     inbox = client.get(reverse("workbench:cases")).content.decode()
     assert "日历未覆盖" in inbox
+
+
+def test_decision_form_checks_the_tier_and_the_rights_notice_sets_hearing(client, world):
+    from tests.cases.test_decision_rules import fixed_standard, in_decision
+    from tests.cases.test_lifecycle import walk_to_statement  # noqa: F401  (in_decision uses it)
+
+    fixed_standard(world)
+    case = in_decision(world)
+    login(client, world.user_a)
+    page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert "适用的裁量档次" in page
+    url = reverse("workbench:case_add_record", args=[case.pk, "penalty_decision"])
+    post = {
+        "penalty_decision-made_on": days_ago(1).isoformat(),
+        **{
+            f"penalty_decision-data__{k}": v
+            for k, v in {
+                "party": "赵某",
+                "facts_evidence": "无证经营",
+                "penalty_basis": "《中华人民共和国食品安全法》第一百二十二条第一款",
+                "performance": "十五日内缴纳",
+                "remedy": "六十日内申请行政复议",
+                "agency_seal_date": "（印章）",
+            }.items()
+        },
+        "penalty_decision-served_on": days_ago(1).isoformat(),
+        "penalty_decision-service_method": "direct",
+        "penalty_decision-amount": "90000",
+        "penalty_decision-extra__circumstance": "ordinary",
+    }
+    response = client.post(url, post)
+    assert response.status_code == 422
+    assert "超出裁量基准" in response.content.decode()
+    assert not Record.objects.filter(kind="penalty_decision").exists()
+    response = client.post(url, {**post, "penalty_decision-amount": "70000"})
+    assert response.status_code == 302
+    assert Record.objects.get(kind="penalty_decision").data["circumstance"] == "ordinary"
+
+
+def test_rights_notice_with_a_revocation_opens_the_hearing_window(client, world):
+    from tests.cases.factories import fire, signed_record
+
+    case = open_penalty(world)
+    signed_record(world, case, "case_source_register", 10, ["officer"])
+    signed_record(world, case, "filing_approval", 10, ["officer", "unit_head", "agency_head"])
+    case = fire(world.head, case, "file")
+    from sanxiang.cases import services
+
+    services.assign_officers(
+        actor=world.user_a, case=case, officers=[world.officer_a, world.officer_b]
+    )
+    signed_record(world, case, "inquiry_record", 9, ["officer", "party"])
+    signed_record(world, case, "investigation_report", 8, ["officer", "unit_head"])
+    case = fire(world.user_a, case, "to_notice")
+    login(client, world.user_a)
+    post = {
+        **record_post("rights_notice", days_ago(3)),
+        "rights_notice-served_on": days_ago(3).isoformat(),
+        "rights_notice-service_method": "direct",
+        "rights_notice-extra__proposed_penalty_kinds": ["fine", "revoke_licence"],
+    }
+    response = client.post(
+        reverse("workbench:case_add_record", args=[case.pk, "rights_notice"]), post
+    )
+    assert response.status_code == 302
+    notice = Record.objects.get(kind="rights_notice")
+    assert notice.data["proposed_penalty_kinds"] == ["fine", "revoke_licence"]
+    page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert "当事人要求听证的期间" in page  # the hearing-request window has started
+
+
+def test_marking_collective_discussion_needs_a_reason(client, world):
+    case = open_penalty(world)
+    login(client, world.user_a)
+    url = reverse("workbench:case_collective", args=[case.pk])
+    response = client.post(url, {"collective-reason": " "})
+    assert response.status_code == 422
+    case.refresh_from_db()
+    assert not case.collective_discussion_required
+    response = client.post(url, {"collective-reason": "涉案金额巨大，社会影响较大"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.collective_discussion_required
+    page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert "须经机关负责人集体讨论决定" in page

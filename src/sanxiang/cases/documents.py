@@ -112,7 +112,7 @@ def record_document(record: Record) -> Document:
     fields: list[tuple[str, str]] = list(header)
     sections: list[Section] = []
     for f in kind.fields:
-        if f.name == "signatures":
+        if f.name == "signatures" or f.name in kind.data:  # key data is printed below
             continue
         value = _text(record.data.get(f.name)) or "—"
         if len(value) > _SHORT_VALUE or "\n" in value:

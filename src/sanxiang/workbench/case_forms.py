@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case, CaseSource, Evidence, Party
 from sanxiang.catalog import selectors as catalog_selectors
-from sanxiang.catalog.models import PowerItem
+from sanxiang.catalog.models import Circumstance, PenaltyKind, PowerItem
 from sanxiang.org.models import Agency, Officer, Unit
 from sanxiang.procedures import registry
 from sanxiang.procedures.model import (
@@ -232,7 +232,8 @@ class RecordForm(forms.Form):
         self.kind = kind
         self.fields["made_on"].initial = timezone.localdate()
         for f in kind.fields:
-            if f.name == "signatures":
+            # signatures are rows; a matter that is also key data (送达日期) is asked once
+            if f.name == "signatures" or f.name in kind.data:
                 continue
             self.fields[f"data__{f.name}"] = forms.CharField(
                 label=f.label, max_length=20000, widget=_field_widget(f.name)
@@ -270,18 +271,77 @@ class RecordForm(forms.Form):
                 }[key]
                 self.fields[key] = BoolChoice(label)
 
+        self._add_decision_data(kind, case)
+
+    def _add_decision_data(self, kind: RecordKind, case: Case) -> None:
+        """What the engine reads beyond the kind's matters: the proposed penalty on a rights
+        notice (hearing eligibility, 《中华人民共和国行政处罚法》第六十三条) and the tier applied
+        on a fine (the discretion standard's range, 000 全过程记录办法 第十三条)."""
+        if kind.code == "rights_notice" and case.action_type in ("penalty", "licensing"):
+            if case.action_type == "penalty":
+                self.fields["extra__proposed_penalty_kinds"] = forms.MultipleChoiceField(
+                    label="拟作出的行政处罚种类（《中华人民共和国行政处罚法》第九条）",
+                    choices=[c for c in PenaltyKind.choices if c[0] != PenaltyKind.NONE],
+                    widget=forms.CheckboxSelectMultiple(),
+                    required=False,
+                )
+                self.fields["extra__large_amount"] = forms.BooleanField(
+                    label="属较大数额罚款、没收较大数额违法所得或者较大价值非法财物"
+                    "（按省、部规定的标准；《中华人民共和国行政处罚法》第六十三条）",
+                    required=False,
+                )
+            self.fields["extra__hearing_applicable"] = forms.BooleanField(
+                label="依法适用听证（法律、法规、规章规定的其他情形）",
+                required=False,
+            )
+        if "amount" in kind.data and case.action_type == "penalty":
+            self.fields["extra__circumstance"] = forms.ChoiceField(
+                label="适用的裁量档次（裁量基准）",
+                choices=[("", "（未指定：按法定幅度核对）"), *Circumstance.choices],
+                required=False,
+            )
+            self.fields["extra__fine_amount"] = forms.DecimalField(
+                label="其中罚款数额（元，罚没金额含没收时填写）",
+                max_digits=14,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                required=False,
+            )
+            self.fields["extra__base_amount"] = forms.DecimalField(
+                label="计罚基数（违法所得、货值金额等，按倍数处罚时填写）",
+                max_digits=14,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                required=False,
+            )
+
     def data_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in self.fields if n.startswith("data__")]
 
     def key_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in self.fields if n != "made_on" and not n.startswith("data__")]
 
+    def _extra_data(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("extra__"):
+                continue
+            key = name.removeprefix("extra__")
+            if isinstance(value, Decimal):
+                extra[key] = str(value)
+            elif isinstance(value, bool):
+                extra[key] = value
+            elif value not in (None, "", []):
+                extra[key] = list(value) if isinstance(value, list) else value
+        return extra
+
     def service_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of cases.services.add_record / correct_record."""
         d = self.cleaned_data
         kwargs: dict[str, Any] = {
             "made_on": d["made_on"],
-            "data": {n.removeprefix("data__"): v for n, v in d.items() if n.startswith("data__")},
+            "data": {n.removeprefix("data__"): v for n, v in d.items() if n.startswith("data__")}
+            | self._extra_data(),
         }
         for key in ("hearing_requested", "statement_waived", "violations_found", "amount"):
             if key in d:
@@ -391,6 +451,20 @@ SignatureRowFormSet = forms.formset_factory(SignatureRowForm, extra=0, max_num=8
 class TransitionForm(forms.Form):
     transition = forms.CharField(max_length=32, widget=forms.HiddenInput())
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput())
+
+
+class CollectiveDiscussionForm(forms.Form):
+    reason = forms.CharField(
+        label="情节复杂或者重大违法的理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定"
+        "（《中华人民共和国行政处罚法》第五十七条第二款；000 全过程记录办法 第十三条）。",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "collective")
+        super().__init__(*args, **kwargs)
 
 
 class CloseForm(forms.Form):

@@ -36,6 +36,7 @@ from .case_forms import (
     AssignOfficerForm,
     AVRecordingForm,
     CloseForm,
+    CollectiveDiscussionForm,
     CorrectionForm,
     EvidenceForm,
     OpenCaseForm,
@@ -263,6 +264,11 @@ def _render_case(
         "evidence_form": bound.get("evidence") or EvidenceForm(case=case),
         "av_form": bound.get("av") or AVRecordingForm(case=case),
         "close_form": bound.get("close"),
+        "collective_form": bound.get("collective") or CollectiveDiscussionForm(),
+        "collective_applies": any(
+            "collective_discussion_if_required" in t.guards for t in page.procedure.transitions
+        )
+        and not case.collective_discussion_required,
         "parties": list(case.parties.all()),
         "refusable": REFUSABLE_ROLES,
     }
@@ -359,6 +365,7 @@ def correct_record(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "该记录已被更正，应更正最新的记录。")
         return redirect("workbench:case", case.pk)
     initial: dict[str, Any] = {f"data__{k}": v for k, v in record.data.items()}
+    initial |= {f"extra__{k}": v for k, v in record.data.items()}
     for key in ("hearing_requested", "statement_waived", "violations_found"):
         value = getattr(record, key)
         initial[key] = "" if value is None else ("1" if value else "0")
@@ -459,6 +466,23 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
         elif _attempt(form, lambda: services.close_if_finished(actor=user, case=case)):
             return _done(request, case, "案件已办结。")
     return _render_case(request, case, {"close": form}, status=422)
+
+
+@login_required
+@require_POST
+def mark_collective_discussion(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = _acting_case(user, pk)
+    form = CollectiveDiscussionForm(request.POST)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        marked = _attempt(
+            form,
+            lambda: services.mark_collective_discussion(actor=user, case=case, reason=reason),
+        )
+        if marked is not None:
+            return _done(request, case, "已提请机关负责人集体讨论决定。")
+    return _render_case(request, case, {"collective": form}, status=422)
 
 
 @login_required

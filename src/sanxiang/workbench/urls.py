@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:pk>/transition/", case_views.fire_transition, name="case_transition"),
     path("cases/<int:pk>/close/", case_views.close_case, name="case_close"),
     path("cases/<int:pk>/officers/", case_views.assign_officer, name="case_assign"),
+    path(
+        "cases/<int:pk>/collective/",
+        case_views.mark_collective_discussion,
+        name="case_collective",
+    ),
     path("cases/<int:pk>/evidence/", case_views.add_evidence, name="case_evidence"),
     path("cases/<int:pk>/av/", case_views.add_av_recording, name="case_av"),
     path("records/<int:pk>/sign/", case_views.sign_record, name="record_sign"),
