@@ -33,6 +33,8 @@ CASE_ENDPOINTS = {
     ("/api/cases/{case_id}/officers", "post"),
     ("/api/cases/{case_id}/evidence", "post"),
     ("/api/cases/{case_id}/av-recordings", "post"),
+    ("/api/cases/{case_id}/collective-discussion", "post"),
+    ("/api/records/{record_id}/document.pdf", "get"),
 }
 
 
@@ -516,3 +518,34 @@ def test_correction_supersedes_and_both_stay_in_the_trail(cw):
     )
     error = assert_error(response, 422, "validation_error")
     assert "representative" in error["fields"]
+
+
+def test_collective_discussion_mark_and_record_pdf(cw):
+    from tests.cases.factories import open_penalty
+
+    case = open_penalty(cw)
+    client = as_user(cw.user_a)
+    url = f"/api/cases/{case.pk}/collective-discussion"
+    assert post(client, url, {"reason": ""}).status_code == 422
+    response = post(client, url, {"reason": "涉案金额巨大，情节复杂"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["collective_discussion_required"] is True
+    assert body["collective_discussion_reason"] == "涉案金额巨大，情节复杂"
+    again = post(client, url, {"reason": "再次提请"})
+    assert again.status_code == 422
+    assert "已标记为须经负责人集体讨论" in again.json()["error"]["message"]
+
+    record = Record.objects.create(
+        case=case,
+        kind="case_source_register",
+        stage="filing",
+        made_on=case.opened_on,
+        made_by=cw.user_a,
+        data=RECORD_DATA["case_source_register"],
+    )
+    pdf = client.get(f"/api/records/{record.pk}/document.pdf")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    outsider = as_user(make_world("郑州市生态环境局").user_a)
+    assert outsider.get(f"/api/records/{record.pk}/document.pdf").status_code == 404

@@ -164,6 +164,11 @@ class NextOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
+    collective_discussion_required: bool = Field(
+        ...,
+        description="须经机关负责人集体讨论决定（《中华人民共和国行政处罚法》第五十七条第二款）",
+    )
+    collective_discussion_reason: str
     source: SourceOut | None
     parties: list[PartyOut]
     officers: list[CaseOfficerOut]
@@ -233,6 +238,12 @@ class CaseFilter(Schema):
 class TransitionIn(InputSchema):
     transition: str = Field(..., min_length=1, max_length=32, examples=["to_notice"])
     expected_version: int = Field(..., ge=0, description="读取案件时的版本（乐观锁）")
+
+
+class CollectiveDiscussionIn(InputSchema):
+    reason: str = Field(
+        ..., min_length=1, max_length=2000, description="案件情节复杂或者重大违法的理由"
+    )
 
 
 class AssignOfficerIn(InputSchema):

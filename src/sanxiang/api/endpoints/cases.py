@@ -11,13 +11,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases import services as case_services
+from sanxiang.cases.documents import record_pdf
 from sanxiang.cases.models import AVRecording, Case, Evidence, Record
 from sanxiang.cases.state import build_case_state
 from sanxiang.catalog.models import PowerItem
@@ -37,6 +38,7 @@ from ..cases_schemas import (
     CaseIn,
     CaseOfficerOut,
     CaseOut,
+    CollectiveDiscussionIn,
     CorrectionIn,
     EvidenceIn,
     EvidenceOut,
@@ -356,6 +358,23 @@ def close_case(request: HttpRequest, case_id: int) -> Case:
     return _case_out(user, case_id)
 
 
+@router.post(
+    "/cases/{case_id}/collective-discussion",
+    response={200: CaseDetailOut, **ERRORS},
+    summary="提请机关负责人集体讨论决定（情节复杂或者重大违法）",
+    description="标记后，作出决定须有完备的集体讨论记录（《中华人民共和国行政处罚法》第五十七条第二款；"
+    "000 全过程记录办法 第十三条）；标记及理由不可撤销。",
+)
+def mark_collective_discussion(
+    request: HttpRequest, case_id: int, payload: CollectiveDiscussionIn
+) -> Case:
+    user = current_user(request)
+    case_services.mark_collective_discussion(
+        actor=user, case=_visible_case(user, case_id), reason=payload.reason
+    )
+    return _case_out(user, case_id)
+
+
 @router.post("/cases/{case_id}/parties", response={201: PartyOut, **ERRORS}, summary="登记当事人")
 def add_party(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[Any]:
     user = current_user(request)
@@ -541,3 +560,19 @@ def add_av_recording(
         .get(pk=recording.pk)
     )
     return Status(201, row)
+
+
+@router.get(
+    "/records/{record_id}/document.pdf",
+    response={200: None, **ERRORS},
+    summary="文书 PDF（嵌入中文字体）",
+    description="按文书种类的格式生成该记录的 PDF；已被更正的记录和更正记录均可下载，并注明更正关系。",
+    openapi_extra={
+        "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}}
+    },
+)
+def record_document(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _visible_record(current_user(request), record_id)
+    response = HttpResponse(record_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="R{record.pk}.pdf"'
+    return response
