@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import cards, case_views, views
+from . import cards, case_views, review_views, views
 
 app_name = "workbench"
 urlpatterns: list[URLPattern] = [
@@ -27,3 +27,4 @@ urlpatterns: list[URLPattern] = [
     path("records/<int:pk>/correct/", case_views.correct_record, name="record_correct"),
     path("records/<int:pk>.pdf", case_views.record_document, name="record_pdf"),
 ]
+urlpatterns += review_views.urlpatterns  # 法制审核: reviews/…
