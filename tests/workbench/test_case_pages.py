@@ -381,3 +381,48 @@ def test_marking_collective_discussion_needs_a_reason(client, world):
     assert case.collective_discussion_required
     page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
     assert "须经机关负责人集体讨论决定" in page
+
+
+def test_inbox_orders_by_the_next_deadline_and_lists_the_overdue(client, world):
+    import io
+
+    from django.core.management import call_command
+
+    from sanxiang.cases.models import Case
+    from sanxiang.core.workdays import add_calendar_days
+    from tests.cases.factories import signed_record
+
+    from sanxiang.core.models import CalendarYear
+
+    today = timezone.localdate()
+    # 90 days on may cross into a year whose holiday notice is not yet entered: give the
+    # test its own (weekends-only) calendar for the next year rather than depend on the date
+    CalendarYear.objects.get_or_create(
+        year=today.year + 1, defaults={"source": "测试用日历（仅周末休息）"}
+    )
+    filed = open_penalty(world, opened_ago=10)
+    approval = signed_record(
+        world, filed, "filing_approval", 10, ["officer", "unit_head", "agency_head"]
+    )
+    filed.refresh_from_db()
+    # kept by the services: 90 days from the filing approval (《中华人民共和国行政处罚法》第六十条)
+    assert filed.next_due_on == add_calendar_days(approval.made_on, 90)
+    assert "九十日内作出行政处罚决定" in filed.next_due_label
+
+    late, fresh = open_penalty(world), open_penalty(world)
+    Case.objects.filter(pk=late.pk).update(next_due_on=today - datetime.timedelta(days=2))
+    Case.objects.filter(pk=fresh.pk).update(next_due_on=None, next_due_label="")
+    login(client, world.user_a)
+    html = client.get(reverse("workbench:cases") + "?scope=mine").content.decode()
+    positions = [html.index(c.number + "<") for c in (late, filed, fresh)]
+    assert positions == sorted(positions)  # overdue first, then soonest, then none
+    overdue = client.get(reverse("workbench:cases") + "?scope=overdue").content.decode()
+    assert late.number + "<" in overdue and filed.number + "<" not in overdue
+
+    # a bulk load leaves the column empty; the command fills it in
+    Case.objects.update(next_due_on=None, next_due_label="")
+    out = io.StringIO()
+    call_command("refresh_case_deadlines", "--missing-only", "--batch", "2", stdout=out)
+    assert "已重新计算 3 件" in out.getvalue()
+    filed.refresh_from_db()
+    assert filed.next_due_on == add_calendar_days(approval.made_on, 90)

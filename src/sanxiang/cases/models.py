@@ -75,6 +75,9 @@ class Case(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # The soonest open deadline, kept by cases.deadlines.refresh_next_due (see there).
+    next_due_on = models.DateField("最近期限", null=True, blank=True)
+    next_due_label = models.CharField("最近期限事项", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "执法案件"
@@ -85,6 +88,7 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "status", "-opened_on"], name="case_agency_status"),
+            models.Index(fields=["agency", "status", "next_due_on"], name="case_agency_due"),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +227,8 @@ class CaseOfficer(models.Model):
                 fields=["case", "officer", "stage"], name="case_officer_once_per_stage"
             ),
         ]
+        # an officer's inbox: the cases they take part in
+        indexes = [models.Index(fields=["officer", "case"], name="case_officer_by_officer")]
 
     def __str__(self) -> str:
         return f"{self.officer} · {self.stage} · {self.role}"

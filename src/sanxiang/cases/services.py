@@ -38,6 +38,7 @@ from sanxiang.procedures.state import RecordSnapshot, TransitionRefused, Violati
 from sanxiang.records import ledger
 from sanxiang.records.models import StoredFile
 
+from .deadlines import refresh_next_due
 from .models import (
     AVInterruption,
     AVRecording,
@@ -525,6 +526,7 @@ def open_case(
                 )
             )
         )
+    refresh_next_due(case)
     ledger.record(
         "cases.open_case",
         actor=actor,
@@ -775,6 +777,7 @@ def add_record(
         signatures=signatures,
     )
     source = _write_back_notification(case, record)
+    refresh_next_due(case)
     ledger.record(
         "cases.add_record",
         actor=actor,
@@ -829,6 +832,7 @@ def correct_record(
         signatures=signatures,
     )
     source = _write_back_notification(case, new)
+    refresh_next_due(case)
     ledger.record(
         "cases.correct_record",
         actor=actor,
@@ -919,6 +923,7 @@ def sign_record(
         refused=False,
         refusal_note="",
     )
+    refresh_next_due(record.case)
     ledger.record(
         "cases.sign_record", actor=actor, obj=signature, signature=ledger.snapshot(signature)
     )
@@ -947,6 +952,7 @@ def record_refusal(
         refused=True,
         refusal_note=note,
     )
+    refresh_next_due(record.case)
     ledger.record(
         "cases.record_refusal", actor=actor, obj=signature, signature=ledger.snapshot(signature)
     )
@@ -992,6 +998,7 @@ def fire_transition(
         fired_on=today,
         version=expected_version + 1,
     )
+    refresh_next_due(current)
     ledger.record(
         "cases.fire_transition",
         actor=actor,
@@ -1024,6 +1031,7 @@ def close_if_finished(*, actor: User, case: Case) -> Case:
         status=Case.Status.CLOSED, closed_on=timezone.localdate(), version=F("version") + 1
     )
     case.refresh_from_db()
+    refresh_next_due(case)
     ledger.record("cases.close", actor=actor, obj=case, stage=case.stage, version=case.version)
     return case
 
@@ -1063,6 +1071,7 @@ def mark_collective_discussion(*, actor: User, case: Case, reason: str) -> Case:
         version=F("version") + 1,
     )
     case.refresh_from_db()
+    refresh_next_due(case)
     ledger.record(
         "cases.mark_collective_discussion",
         actor=actor,

@@ -26,6 +26,7 @@ from sanxiang.procedures.model import (
 
 SCOPES: dict[str, str] = {
     "mine": "我承办的在办案件",
+    "overdue": "本机关已逾期",
     "open": "本机关在办案件",
     "closed": "已办结案件",
 }

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.models import AVRecording, Case, CaseOfficer, Evidence, Record
@@ -24,9 +24,6 @@ from sanxiang.procedures.state import CaseState, Violation
 
 from .case_forms import SCOPES
 
-# An officer's own open cases are all listed and sorted by urgency; more than this and the
-# list is cut (with a note) — a working officer holds far fewer.
-MY_CASES_LIMIT = 200
 OPEN_DUE_STATUSES = frozenset({"pending", "overdue", "open"})
 
 
@@ -90,17 +87,23 @@ def visible_record(user: User, pk: int) -> Record | None:
     )
 
 
-def inbox_queryset(user: User, scope: str) -> QuerySet[Case]:
-    """The cases of one inbox tab, newest first (index case_agency_status)."""
+def inbox_queryset(user: User, scope: str, today: datetime.date) -> QuerySet[Case]:
+    """The cases of one inbox tab: open ones soonest-due first (Case.next_due_on, kept by
+    cases.deadlines; indexes case_agency_due and case_officer_by_officer), closed ones
+    latest first."""
     qs = case_selectors.cases_visible_to(user)
+    by_due = (F("next_due_on").asc(nulls_last=True), "-opened_on", "-id")
     if scope == "mine":
         if user.officer_id is None:
             return qs.none()
         mine = CaseOfficer.objects.filter(case=OuterRef("pk"), officer_id=user.officer_id)
-        return qs.filter(Exists(mine), status=Case.Status.OPEN)
+        return qs.filter(Exists(mine), status=Case.Status.OPEN).order_by(*by_due)
     if scope == "closed":
         return qs.filter(status=Case.Status.CLOSED).order_by("-closed_on", "-id")
-    return qs.filter(status=Case.Status.OPEN).order_by("-opened_on", "-id")
+    open_cases = qs.filter(status=Case.Status.OPEN)
+    if scope == "overdue":
+        open_cases = open_cases.filter(next_due_on__lt=today)
+    return open_cases.order_by(*by_due)
 
 
 def default_scope(user: User) -> str:
@@ -160,20 +163,11 @@ def inbox_row(case: Case, today: datetime.date, roles: list[str]) -> InboxRow:
     )
 
 
-def my_cases(user: User, today: datetime.date) -> tuple[list[InboxRow], bool]:
-    """The officer's open cases, overdue first, then by the nearest due date."""
-    cases = list(inbox_queryset(user, "mine")[: MY_CASES_LIMIT + 1])
-    cut = len(cases) > MY_CASES_LIMIT
-    roles = acting_roles(user)
-    rows = [inbox_row(c, today, roles) for c in cases[:MY_CASES_LIMIT]]
-    rows.sort(key=lambda r: (not r.overdue, r.soonest, -r.case.pk))
-    return rows, cut
-
-
-def scope_counts(user: User) -> dict[str, int]:
-    return {code: inbox_queryset(user, code).count() for code in SCOPES if code != "mine"} | (
-        {"mine": inbox_queryset(user, "mine").count()} if user.officer_id else {}
-    )
+def scope_counts(user: User, today: datetime.date) -> dict[str, int]:
+    counts = {code: inbox_queryset(user, code, today).count() for code in SCOPES if code != "mine"}
+    if user.officer_id:
+        counts["mine"] = inbox_queryset(user, "mine", today).count()
+    return counts
 
 
 # ------------------------------------------------------------------ the case page

@@ -113,7 +113,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope") or sel.default_scope(user)
     if scope not in SCOPES or (scope == "mine" and not user.officer_id):
         scope = sel.default_scope(user)
-    counts = sel.scope_counts(user)
+    counts = sel.scope_counts(user, today)
+    page = paginate(request, sel.inbox_queryset(user, scope, today), per_page=CASES_PER_PAGE)
+    roles = sel.acting_roles(user)
     context: dict[str, Any] = {
         "scope": scope,
         "scopes": [
@@ -124,14 +126,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "today": today,
         "may_open": user.agency_id is not None
         and any(user.has_role(r) for r in (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)),
+        "page": page,
+        "rows": [sel.inbox_row(c, today, roles) for c in page.object_list],
     }
-    if scope == "mine":
-        rows, cut = sel.my_cases(user, today)
-        context.update(rows=rows, cut=cut, limit=sel.MY_CASES_LIMIT, page=None)
-    else:
-        page = paginate(request, sel.inbox_queryset(user, scope), per_page=CASES_PER_PAGE)
-        roles = sel.acting_roles(user)
-        context.update(page=page, rows=[sel.inbox_row(c, today, roles) for c in page.object_list])
     return render(request, "workbench/cases/inbox.html", context)
 
 

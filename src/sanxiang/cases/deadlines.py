@@ -1,0 +1,62 @@
+"""The case's next deadline, kept on the case row so that inboxes and supervisors can ask
+"what is due, what is overdue" with one indexed query over millions of cases, instead of
+running the procedure engine on every case.
+
+``refresh_next_due(case)`` runs the engine's deadline computation for one case and stores
+the soonest open one (``Case.next_due_on`` / ``next_due_label``). Every service that changes
+what a deadline depends on (records, signatures, transitions, closure, the legal review)
+calls it in its own transaction; ``sanxiang refresh_case_deadlines`` recomputes in batches
+(after a bulk load, or when a new year's holiday notice is entered). Whether a deadline is
+overdue is a comparison with today, so it needs no refresh as days pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from sanxiang.core.workdays import CalendarNotCovered
+from sanxiang.procedures import engine
+from sanxiang.procedures.engine import DueItem
+
+from .models import Case
+from .state import build_case_state
+
+# What the officer has to act on: the agency's own deadlines and the party's, running or
+# passed; a window (e.g. the hearing-request period) only says when the next step may come.
+ACTION_STATUSES = frozenset({"pending", "overdue"})
+UNCOVERED_LABEL_PREFIX = "无法计算："
+
+
+def next_due(items: Iterable[DueItem]) -> DueItem | None:
+    """The soonest deadline still to be met; else the soonest open window."""
+    open_items = [i for i in items if i.due_on is not None]
+    acting = [i for i in open_items if i.status in ACTION_STATUSES]
+    waiting = [i for i in open_items if i.status == "open"]
+    for group in (acting, waiting):
+        if group:
+            return min(group, key=lambda i: (i.due_on, i.code))
+    return None
+
+
+def compute_next_due(case: Case, today: datetime.date) -> tuple[datetime.date | None, str]:
+    state = build_case_state(case, today)
+    try:
+        item = next_due(engine.deadlines(state))
+    except CalendarNotCovered as exc:
+        return None, f"{UNCOVERED_LABEL_PREFIX}工作日历未包含{exc.year}年的节假日数据"
+    if item is None:
+        return None, ""
+    return item.due_on, f"{item.label}（{item.source}）"[:255]
+
+
+def refresh_next_due(case: Case) -> Case:
+    """Store the case's next deadline (no version bump: nothing the user decided changed).
+    Reads the case afresh: the caller's copy may predate the action just taken."""
+    fresh = Case.objects.select_related("agency__jurisdiction").get(pk=case.pk)
+    due_on, label = compute_next_due(fresh, timezone.localdate())
+    Case.objects.filter(pk=case.pk).update(next_due_on=due_on, next_due_label=label)
+    case.next_due_on, case.next_due_label = due_on, label
+    return case
