@@ -288,6 +288,12 @@ def test_a_deadline_in_a_year_without_calendar_data_is_not_guessed(client, world
         raise CalendarNotCovered(start.year + 1)
 
     monkeypatch.setattr(engine, "default_due_date", uncovered)
+    from sanxiang.cases.deadlines import refresh_next_due
+
+    refresh_next_due(case)
+    case.refresh_from_db()
+    assert case.next_due_on is None
+    assert f"{case.opened_on.year + 1}年" in case.next_due_label
     login(client, world.user_a)
     page = client.get(reverse("workbench:case", args=[case.pk]))
     assert page.status_code == 200

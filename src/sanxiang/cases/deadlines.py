@@ -1,9 +1,10 @@
-"""The case's next deadline, kept on the case row so that inboxes and supervisors can ask
-"what is due, what is overdue" with one indexed query over millions of cases, instead of
-running the procedure engine on every case.
+"""The case's next deadline and next step, kept on the case row so that inboxes and
+supervisors can ask "what is due, what is overdue, what is it waiting for" with one indexed
+query over millions of cases, instead of running the procedure engine on every case.
 
-``refresh_next_due(case)`` runs the engine's deadline computation for one case and stores
-the soonest open one (``Case.next_due_on`` / ``next_due_label``). Every service that changes
+``refresh_next_due(case)`` runs the engine for one case and stores the soonest open
+deadline (``Case.next_due_on`` / ``next_due_label``) and the next step (``next_step``: what
+the current stage still lacks, else the transitions it is ready for). Every service that changes
 what a deadline depends on (records, signatures, transitions, closure, the legal review)
 calls it in its own transaction; ``sanxiang refresh_case_deadlines`` recomputes in batches
 (after a bulk load, or when a new year's holiday notice is entered). Whether a deadline is
@@ -18,8 +19,9 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from sanxiang.core.workdays import CalendarNotCovered
-from sanxiang.procedures import engine
+from sanxiang.procedures import engine, get_procedure
 from sanxiang.procedures.engine import DueItem
+from sanxiang.procedures.state import CaseState
 
 from .models import Case
 from .state import build_case_state
@@ -41,22 +43,42 @@ def next_due(items: Iterable[DueItem]) -> DueItem | None:
     return None
 
 
-def compute_next_due(case: Case, today: datetime.date) -> tuple[datetime.date | None, str]:
+def next_step(state: CaseState) -> str:
+    """In words, for any reader: what the stage lacks, else what it is ready for."""
+    procedure = get_procedure(state.procedure)
+    gaps = [v for v in engine.open_requirements(state) if v.severity == "error"]
+    if gaps:
+        more = f"等{len(gaps)}项" if len(gaps) > 1 else ""
+        return f"待补：{gaps[0].message.split('（')[0]}{more}"[:255]
+    if state.stage in procedure.finals:
+        return "记录已完备，待办结" if engine.is_finished(state) else ""
+    try:
+        checks = engine.available_transitions(state)
+    except CalendarNotCovered as exc:
+        return f"{UNCOVERED_LABEL_PREFIX}工作日历未包含{exc.year}年的节假日数据"
+    ready = [c.label for c in checks if c.allowed]
+    if ready:
+        return ("可办理：" + "、".join(ready))[:255]
+    return ("待条件满足：" + "、".join(c.label for c in checks))[:255] if checks else ""
+
+
+def compute_next_due(case: Case, today: datetime.date) -> tuple[datetime.date | None, str, str]:
     state = build_case_state(case, today)
+    step = next_step(state) if case.status == Case.Status.OPEN else ""
     try:
         item = next_due(engine.deadlines(state))
     except CalendarNotCovered as exc:
-        return None, f"{UNCOVERED_LABEL_PREFIX}工作日历未包含{exc.year}年的节假日数据"
+        return None, f"{UNCOVERED_LABEL_PREFIX}工作日历未包含{exc.year}年的节假日数据", step
     if item is None:
-        return None, ""
-    return item.due_on, f"{item.label}（{item.source}）"[:255]
+        return None, "", step
+    return item.due_on, f"{item.label}（{item.source}）"[:255], step
 
 
 def refresh_next_due(case: Case) -> Case:
-    """Store the case's next deadline (no version bump: nothing the user decided changed).
-    Reads the case afresh: the caller's copy may predate the action just taken."""
+    """Store the case's next deadline and step (no version bump: nothing the user decided
+    changed). Reads the case afresh: the caller's copy may predate the action just taken."""
     fresh = Case.objects.select_related("agency__jurisdiction").get(pk=case.pk)
-    due_on, label = compute_next_due(fresh, timezone.localdate())
-    Case.objects.filter(pk=case.pk).update(next_due_on=due_on, next_due_label=label)
-    case.next_due_on, case.next_due_label = due_on, label
+    due_on, label, step = compute_next_due(fresh, timezone.localdate())
+    Case.objects.filter(pk=case.pk).update(next_due_on=due_on, next_due_label=label, next_step=step)
+    case.next_due_on, case.next_due_label, case.next_step = due_on, label, step
     return case

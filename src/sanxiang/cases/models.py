@@ -75,9 +75,10 @@ class Case(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    # The soonest open deadline, kept by cases.deadlines.refresh_next_due (see there).
+    # What the case waits for, kept by cases.deadlines.refresh_next_due (see there).
     next_due_on = models.DateField("最近期限", null=True, blank=True)
     next_due_label = models.CharField("最近期限事项", max_length=255, blank=True)
+    next_step = models.CharField("下一步", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "执法案件"

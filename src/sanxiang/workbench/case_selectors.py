@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from sanxiang.cases import selectors as case_selectors
+from sanxiang.cases.deadlines import UNCOVERED_LABEL_PREFIX
 from sanxiang.cases.models import AVRecording, Case, CaseOfficer, Evidence, Record
 from sanxiang.cases.state import build_case_state, record_snapshot
 from sanxiang.core.workdays import CalendarNotCovered
@@ -110,56 +111,26 @@ def default_scope(user: User) -> str:
     return "mine" if user.officer_id else "open"
 
 
-@dataclass
+@dataclass(frozen=True)
 class InboxRow:
+    """One case in the inbox, from the case row alone (no engine run per row)."""
+
     case: Case
     stage_name: str
     procedure_name: str
-    next_steps: list[str]
-    due: list[DueItem]
     overdue: bool
-    calendar_gap: str = ""
-
-    @property
-    def soonest(self) -> datetime.date:
-        dates = [d.due_on for d in self.due if d.due_on is not None]
-        return min(dates) if dates else datetime.date.max
+    uncovered: bool
 
 
-def _next_steps(state: CaseState, procedure: Procedure, roles: list[str]) -> list[str]:
-    gaps = [v for v in engine.open_requirements(state) if v.severity == "error"]
-    if gaps:
-        return [gaps[0].message.split("（")[0]] + (
-            [f"另有{len(gaps) - 1}项"] if len(gaps) > 1 else []
-        )
-    checks = engine.available_transitions(state, actor_roles=roles or None)
-    ready = [c.label for c in checks if c.allowed]
-    if ready:
-        return ["可办理：" + "、".join(ready)]
-    if state.stage in procedure.finals:
-        return ["记录已完备，待办结"]
-    return ["待他人办理：" + "、".join(c.label for c in checks)] if checks else []
-
-
-def inbox_row(case: Case, today: datetime.date, roles: list[str]) -> InboxRow:
+def inbox_row(case: Case, today: datetime.date) -> InboxRow:
     procedure = get_procedure(case.procedure)
-    state = build_case_state(case, today)
-    items, gap = case_deadlines(state)
-    due = [d for d in items if d.status in OPEN_DUE_STATUSES | {"uncovered"}]
-    steps: list[str] = []
-    if case.status == Case.Status.OPEN:
-        try:
-            steps = _next_steps(state, procedure, roles)
-        except CalendarNotCovered as exc:
-            steps, gap = [], str(exc)
+    due = case.next_due_on
     return InboxRow(
         case=case,
         stage_name=procedure.stage_name(case.stage),
         procedure_name=procedure.name,
-        next_steps=steps,
-        due=due,
-        overdue=any(d.status == "overdue" for d in due),
-        calendar_gap=gap,
+        overdue=due is not None and due < today,
+        uncovered=case.next_due_label.startswith(UNCOVERED_LABEL_PREFIX),
     )
 
 

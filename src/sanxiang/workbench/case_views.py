@@ -115,7 +115,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         scope = sel.default_scope(user)
     counts = sel.scope_counts(user, today)
     page = paginate(request, sel.inbox_queryset(user, scope, today), per_page=CASES_PER_PAGE)
-    roles = sel.acting_roles(user)
     context: dict[str, Any] = {
         "scope": scope,
         "scopes": [
@@ -127,7 +126,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "may_open": user.agency_id is not None
         and any(user.has_role(r) for r in (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)),
         "page": page,
-        "rows": [sel.inbox_row(c, today, roles) for c in page.object_list],
+        "rows": [sel.inbox_row(c, today) for c in page.object_list],
     }
     return render(request, "workbench/cases/inbox.html", context)
 
