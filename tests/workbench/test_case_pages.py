@@ -432,3 +432,12 @@ def test_inbox_orders_by_the_next_deadline_and_lists_the_overdue(client, world):
     assert "已重新计算 3 件" in out.getvalue()
     filed.refresh_from_db()
     assert filed.next_due_on == add_calendar_days(approval.made_on, 90)
+
+
+def test_case_page_says_whether_the_decision_needs_legal_review(client, world):
+    case = open_penalty(world)  # Zhengzhou: every general-procedure penalty is reviewed
+    login(client, world.user_a)
+    html = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert 'data-testid="review-card"' in html
+    assert "应当法制审核" in html and "000 法制审核办法 第六条" in html
+    assert reverse("workbench:review_case", args=[case.pk]) in html

@@ -29,6 +29,7 @@ from sanxiang.procedures import get_procedure, registry
 from sanxiang.procedures.guards import signature_specs
 from sanxiang.procedures.model import REFUSABLE_ROLES
 from sanxiang.records.models import StoredFile
+from sanxiang.review import selectors as review_selectors
 
 from . import case_selectors as sel
 from .case_forms import (
@@ -247,9 +248,16 @@ def _render_case(
                     initial={"signer_name": user.full_name, "officer": user.officer_id},
                 )
                 sign_forms[rv.record.pk] = form
+    review: dict[str, Any] | None = None
+    if any("legal_review_passed_if_required" in t.guards for t in page.procedure.transitions):
+        review = {
+            "requirement": review_selectors.review_requirement(case),
+            "latest": review_selectors.latest_round(case),
+        }
     context = {
         "case": case,
         "p": page,
+        "review": review,
         "stage_name": page.procedure.stage_name(case.stage),
         "transitions": [(t, page.procedure.stage_name(t.to_stage)) for t in page.transitions],
         "acting": acting,
