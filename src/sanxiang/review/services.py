@@ -89,7 +89,7 @@ def _save(obj: Any) -> Any:
 
 def _lock(review: LegalReview) -> LegalReview:
     return (
-        LegalReview.objects.select_for_update()
+        LegalReview.objects.select_for_update(of=("self",))
         .select_related("case__agency__jurisdiction", "reviewer")
         .get(pk=review.pk)
     )
@@ -329,7 +329,11 @@ def submit_for_review(
     complete. ``received_on`` is the day the legal unit received it (default today); the
     review period runs from then."""
     _deny(actor, case.agency, SUBMITTING_ROLES, "报送法制审核")
-    case = Case.objects.select_for_update().select_related("agency__jurisdiction").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("agency__jurisdiction")
+        .get(pk=case.pk)
+    )
     profile = _profile(case)
     if case.status == Case.Status.CLOSED:
         raise _refuse("案件已办结，不能再报送法制审核。")
@@ -593,7 +597,7 @@ def request_materials(
 def answer_request(*, actor: User, request: MaterialRequest, answer: str) -> MaterialRequest:
     """The handling unit answers; it may not refuse (001 河南法制审核办法 第十条)."""
     request = (
-        MaterialRequest.objects.select_for_update()
+        MaterialRequest.objects.select_for_update(of=("self",))
         .select_related("review__case")
         .get(pk=request.pk)
     )
@@ -792,7 +796,11 @@ def record_consultation(
     *, actor: User, dispute: Dispute, consultation: str, agreed: bool
 ) -> Dispute:
     """The units consulted: agreed, or not — then the dispute goes to the heads."""
-    dispute = Dispute.objects.select_for_update().select_related("review__case").get(pk=dispute.pk)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("review__case")
+        .get(pk=dispute.pk)
+    )
     case = dispute.review.case
     _deny(
         actor, case.agency, (Role.LEGAL_REVIEWER, Role.UNIT_HEAD, Role.AGENCY_HEAD), "记录协商沟通"
@@ -830,7 +838,11 @@ def record_collective_discussion(
     """The heads' collective discussion of a dispute consultation did not settle
     (000 法制审核办法 第十八条), with participants, views and conclusion. Either way the
     decision still waits for a round that passes (see ``gate``)."""
-    dispute = Dispute.objects.select_for_update().select_related("review__case").get(pk=dispute.pk)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("review__case")
+        .get(pk=dispute.pk)
+    )
     case = dispute.review.case
     source = cite(_profile(case), "dispute")
     if actor.agency_id != case.agency_id or not actor.has_role(Role.AGENCY_HEAD):
