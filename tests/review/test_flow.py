@@ -501,3 +501,86 @@ def test_selectors_list_due_and_overdue(world, reviewers):
 
     assert list(selectors.overdue(mine, on=review.due_on + timedelta(days=1))) == [review]
     assert list(selectors.due_soon(mine, on=review.due_on)) == [review]
+
+
+def test_the_other_actions_write_one_ledger_entry_each(world, reviewers):
+    dc = walk_to_decision(world)
+    review = submit(world, dc)
+    services.assign_reviewer(actor=world.head, review=review, reviewer=reviewers.reviewer)
+    record_all(reviewers.reviewer, review, {"law": "裁量不当"})
+    state: dict[str, object] = {}
+    steps = [
+        (
+            "review.decide",
+            lambda: services.decide_review(
+                actor=reviewers.reviewer, review=review, passed=False, reasons="裁量不当"
+            ),
+        ),
+        (
+            "review.raise_dispute",
+            lambda: state.setdefault(
+                "dispute",
+                services.raise_dispute(actor=world.user_a, review=review, grounds="裁量适当"),
+            ),
+        ),
+        (
+            "review.record_consultation",
+            lambda: services.record_consultation(
+                actor=reviewers.reviewer,
+                dispute=state["dispute"],
+                consultation="未一致",
+                agreed=False,
+            ),
+        ),
+        (
+            "review.record_collective_discussion",
+            lambda: services.record_collective_discussion(
+                actor=world.head,
+                dispute=state["dispute"],
+                held_on=timezone.localdate(),
+                place="会议室",
+                participants="王局长",
+                views="各方意见",
+                conclusion="resubmit",
+                conclusion_text="重新报送",
+            ),
+        ),
+        (
+            "review.set_flag",
+            lambda: services.set_review_flag(
+                actor=world.user_a, case=dc.case, criterion="complex", reason="多个法律关系"
+            ),
+        ),
+        (
+            "review.declare_conflict",
+            lambda: services.declare_conflict(
+                actor=reviewers.reviewer_b, case=dc.case, reason="曾为当事人提供咨询"
+            ),
+        ),
+        (
+            "review.publish_catalogue_rule",
+            lambda: state.setdefault(
+                "rule",
+                services.publish_catalogue_rule(
+                    actor=world.head,
+                    agency=world.agency,
+                    title="较大数额罚款",
+                    action_type="penalty",
+                    source="000 法制审核办法 第十四条",
+                    amount_kind="fine",
+                    amount_at_least=Decimal("100000"),
+                ),
+            ),
+        ),
+        (
+            "review.withdraw_catalogue_rule",
+            lambda: services.withdraw_catalogue_rule(
+                actor=world.head, rule=state["rule"], reason="标准调整"
+            ),
+        ),
+    ]
+    for action, call in steps:
+        before = LedgerEntry.objects.count()
+        call()
+        assert LedgerEntry.objects.count() == before + 1, action
+        assert LedgerEntry.objects.order_by("-seq").first().action == action
