@@ -27,6 +27,7 @@ from .models import Record
 
 # A value longer than this goes into its own ruled row (a section) rather than a short cell.
 _SHORT_VALUE = 40
+_SHORT_LABEL = 8
 _BOOL_TEXT = {True: "是", False: "否"}
 
 
@@ -103,13 +104,14 @@ def record_document(record: Record) -> Document:
     procedure = get_procedure(case.procedure)
     parties = list(case.parties.all())
     party_names = "、".join(p.name for p in parties)
-    header: list[tuple[str, str]] = [
+    letter = kind.served and not kind.code.endswith("_record")
+    fields: list[tuple[str, str]] = [
         ("案件编号", case.number),
         ("案由", case.title),
         ("当事人", party_names or "—"),
-        ("环节", procedure.stage_name(record.stage)),
     ]
-    fields: list[tuple[str, str]] = list(header)
+    if not letter:  # a form says which stage it records; a letter to the party does not
+        fields.append(("环节", procedure.stage_name(record.stage)))
     sections: list[Section] = []
     for f in kind.fields:
         if f.name == "signatures" or f.name in kind.data:  # key data is printed below
@@ -117,10 +119,11 @@ def record_document(record: Record) -> Document:
         value = _text(record.data.get(f.name)) or "—"
         if len(value) > _SHORT_VALUE or "\n" in value:
             sections.append(Section(heading=f.label, text=value))
+        elif len(f.label) > _SHORT_LABEL:  # a long label gets a row of its own
+            sections.append(Section(heading=f.label, text=value, min_lines=1))
         else:
             fields.append((f.label, value))
     fields.extend(_key_data(record))
-    letter = kind.served and not kind.code.endswith("_record")
     return build_generic_record(
         GenericRecord(
             title=kind.name,
