@@ -64,9 +64,8 @@ def test_record_pdf_shows_matters_refusal_and_correction(poppler):
 def test_every_record_kind_renders(poppler):
     """Each kind of the registry, with every matter filled in, becomes a PDF whose text
     carries the kind's name (fonts embedded: poppler runs with no fonts installed)."""
-    from sanxiang.cases.models import Record
-
     from sanxiang.cases.documents import record_document
+    from sanxiang.cases.models import Record
     from sanxiang.documents.render import render_pdf
 
     world = make_world()
