@@ -395,10 +395,9 @@ def test_inbox_orders_by_the_next_deadline_and_lists_the_overdue(client, world):
     from django.core.management import call_command
 
     from sanxiang.cases.models import Case
+    from sanxiang.core.models import CalendarYear
     from sanxiang.core.workdays import add_calendar_days
     from tests.cases.factories import signed_record
-
-    from sanxiang.core.models import CalendarYear
 
     today = timezone.localdate()
     # 90 days on may cross into a year whose holiday notice is not yet entered: give the
