@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sanxiang.core.workdays import CalendarNotCovered
@@ -82,3 +84,17 @@ def refresh_next_due(case: Case) -> Case:
     Case.objects.filter(pk=case.pk).update(next_due_on=due_on, next_due_label=label, next_step=step)
     case.next_due_on, case.next_due_label, case.next_step = due_on, label, step
     return case
+
+
+def refresh_all(cases: QuerySet[Case], *, batch: int = 500) -> int:
+    """Refresh every case of ``cases`` in id order, a batch per transaction (never the whole
+    table in memory); the number refreshed."""
+    done, last = 0, 0
+    while True:
+        ids = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return done
+        with transaction.atomic():
+            for case in Case.objects.filter(pk__in=ids).order_by("pk"):
+                refresh_next_due(case)
+        done, last = done + len(ids), ids[-1]

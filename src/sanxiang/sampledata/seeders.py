@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from sanxiang.cases.deadlines import refresh_all
+from sanxiang.cases.models import Case
 from sanxiang.catalog.seed import seed_catalog
 from sanxiang.org.demo import DEMO_AGENCY, DEMO_SEED
 from sanxiang.org.models import Agency, User
@@ -43,6 +45,8 @@ def seed_demo_cases(stdout: Writer | None) -> int:
         preferred_officers=dict([officer]) if officer else None,
         stdout=stdout,
     )
+    if result.rows_created:  # bulk rows carry no deadlines yet: the inbox orders by them
+        refresh_all(Case.objects.filter(status=Case.Status.OPEN, next_due_label=""))
     return result.rows_created
 
 

@@ -13,9 +13,8 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from sanxiang.cases.deadlines import refresh_next_due
+from sanxiang.cases.deadlines import refresh_all
 from sanxiang.cases.models import Case
 
 
@@ -41,14 +40,7 @@ class Command(BaseCommand):
             qs = qs.filter(agency_id=int(options["agency"]))
         if options["missing_only"]:
             qs = qs.filter(next_due_on__isnull=True, next_due_label="")
-        started, done, last = time.perf_counter(), 0, 0
-        while True:
-            ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
-            if not ids:
-                break
-            with transaction.atomic():
-                for case in Case.objects.filter(pk__in=ids).order_by("pk"):
-                    refresh_next_due(case)
-            done, last = done + len(ids), ids[-1]
+        started = time.perf_counter()
+        done = refresh_all(qs, batch=batch)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"已重新计算 {done} 件在办案件的最近期限，用时 {elapsed:.1f} 秒。")
