@@ -32,6 +32,14 @@ def panels(response) -> list[str]:
     return [p.role for p in response.context["panels"]]
 
 
+def panel(response, role: str):
+    """The first panel of ``role`` ("not-cases": the first after the cases panel)."""
+    items = response.context["panels"]
+    if role == "not-cases":
+        return next(p for p in items if p.role != "cases")
+    return next(p for p in items if p.role == role)
+
+
 @pytest.fixture
 def today():
     return timezone.localdate()
@@ -80,7 +88,7 @@ def test_officer_panel_shows_certificate_and_expiry_warning(client, agency, toda
     )
     client.force_login(UserFactory(agency=agency, officer=officer, roles=[Role.OFFICER]))
     response = client.get("/staff/")
-    assert panels(response) == [Role.OFFICER]
+    assert panels(response) == ["cases", Role.OFFICER]
     page = text(response)
     assert "我的执法证" in page and soon.number in page
     assert "还剩 30 天" in page and "请及时向发证机关申请换证" in page
@@ -118,7 +126,7 @@ def test_unit_head_panel_lists_the_units_officers(client, agency, today):
     client.force_login(UserFactory(agency=agency, officer=head, roles=[Role.UNIT_HEAD]))
     response = client.get("/staff/")
     page = text(response)
-    assert panels(response) == [Role.UNIT_HEAD]
+    assert panels(response) == ["cases", Role.UNIT_HEAD]
     assert "执法一科执法人员" in page
     assert "黄科长" in page and "郑队员" in page and member.number in page
     assert "未持证" in page  # the head holds no certificate
@@ -130,7 +138,7 @@ def test_unit_head_without_unit_sees_the_agencys_units(client, agency, today):
     certified(agency, today, 2, unit=unit)
     client.force_login(UserFactory(agency=agency, roles=[Role.UNIT_HEAD]))
     response = client.get("/staff/")
-    units = list(response.context["panels"][0].data["units"])
+    units = list(panel(response, "not-cases").data["units"])
     assert [(u.name, u.officer_count, u.certified_count) for u in units] == [("执法三科", 2, 2)]
 
 
@@ -174,8 +182,8 @@ def test_agency_head_panel_shows_figures_staffing_and_expiring_certificates(clie
     client.force_login(UserFactory(agency=agency, roles=[Role.AGENCY_HEAD, Role.LEGAL_REVIEWER]))
     response = client.get("/staff/")
     page = text(response)
-    assert panels(response) == [Role.AGENCY_HEAD, Role.LEGAL_REVIEWER]
-    figures = response.context["panels"][0].data["figures"]
+    assert panels(response) == ["cases", Role.AGENCY_HEAD, Role.LEGAL_REVIEWER]
+    figures = panel(response, "not-cases").data["figures"]
     assert figures.certified_officers == 3 and figures.expiring == 1
     assert "将到期" in page and expiring.number in page
     # Staffing is shown once, in the agency panel, not again in the reviewer panel.
@@ -207,7 +215,7 @@ def test_publisher_panel_shows_disclosure_rules_and_public_page(client, agency, 
     assert "行政许可、行政处罚决定信息公开时限" in page and "7个工作日" in page
     assert "000 公示办法 第二十条" in page
     assert f"/agencies/{agency.pk}/" in page
-    assert response.context["panels"][0].data["figures"].certified_officers == 2
+    assert panel(response, "not-cases").data["figures"].certified_officers == 2
 
 
 def test_supervisor_panel_lists_jurisdiction_agencies_with_staffing(client, agency, today):
@@ -250,3 +258,20 @@ def test_supervisor_can_filter_to_inadequate_agencies_and_search(client, agency,
         for r in client.get("/staff/", {"q": "金水"}).context["panels"][0].data["rows"]
     ]
     assert names == [district.name]
+
+
+def test_cases_panel_counts_my_open_and_the_agencys_overdue_cases(client):
+    from django.urls import reverse
+
+    from sanxiang.cases.models import Case
+    from tests.cases.factories import make_world, open_penalty
+
+    world = make_world()
+    mine, other = open_penalty(world), open_penalty(world, officers=[world.officer_b])
+    Case.objects.filter(pk=other.pk).update(next_due_on=timezone.localdate() - DAY)
+    client.force_login(world.user_a)
+    response = client.get(reverse("workbench:home"))
+    data = response.context["panels"][0].data
+    assert data["counts"]["mine"] == 1 and data["counts"]["overdue"] == 1
+    assert data["counts"]["open"] == 2
+    assert mine.number in response.content.decode()

@@ -94,6 +94,27 @@ class Panel:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+CASES_PANEL_LIMIT = 5
+
+
+def _cases_panel(user: User, on: datetime.date) -> Panel:
+    """The cases waiting: the user's own (officers) or the agency's, soonest due first."""
+    from . import case_selectors
+
+    scope = case_selectors.default_scope(user)
+    urgent = list(case_selectors.inbox_queryset(user, scope, on)[:CASES_PANEL_LIMIT])
+    return Panel(
+        role="cases",
+        title="待办案件",
+        template="workbench/panels/cases.html",
+        data={
+            "counts": case_selectors.scope_counts(user, on),
+            "scope": scope,
+            "rows": [case_selectors.inbox_row(c, on) for c in urgent],
+        },
+    )
+
+
 def _officer_panel(user: User, on: datetime.date) -> Panel:
     certificates = selectors.my_certificates(user, on)
     return Panel(
@@ -222,6 +243,10 @@ def _publisher_panel(user: User, on: datetime.date) -> Panel:
 def home_panels(request: HttpRequest, user: User, on: datetime.date) -> list[Panel]:
     """Panels in the order of the roles' place in the work: officer first, supervisor last."""
     panels: list[Panel] = []
+    if user.agency_id and any(
+        user.has_role(r) for r in (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)
+    ):
+        panels.append(_cases_panel(user, on))
     if user.has_role(Role.OFFICER):
         panels.append(_officer_panel(user, on))
     if user.has_role(Role.UNIT_HEAD):
