@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from sanxiang.core.rules import Rule, UnknownProfile, UnknownRule, get_profile
 from sanxiang.org.models import Agency, Role, Unit, User
 from sanxiang.portal.pagination import paginate
-from sanxiang.workbench import selectors
+from sanxiang.workbench import case_selectors, selectors
 
 SUPERVISION_PER_PAGE = 20
 UNIT_PANEL_LIMIT = 50
@@ -99,8 +99,6 @@ CASES_PANEL_LIMIT = 5
 
 def _cases_panel(user: User, on: datetime.date) -> Panel:
     """The cases waiting: the user's own (officers) or the agency's, soonest due first."""
-    from . import case_selectors
-
     scope = case_selectors.default_scope(user)
     urgent = list(case_selectors.inbox_queryset(user, scope, on)[:CASES_PANEL_LIMIT])
     return Panel(
