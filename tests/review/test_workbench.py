@@ -229,3 +229,24 @@ def test_extension_in_the_workbench_needs_the_head(world, reviewers):
     review.refresh_from_db()
     assert review.extended and review.due_on > due
     assert "已延长" in page(reviewer, reverse("workbench:reviews"))
+
+
+def test_a_success_message_shows_once(world, reviewers):
+    """base.html renders the messages; the review pages do not render them again."""
+    dc = walk_to_decision(world)
+    officer = as_user(world.user_a)
+    response = officer.post(
+        reverse("workbench:review_case_submit", args=[dc.case.pk]),
+        {"decision_record": dc.decision.pk, "report": dc.report.pk, "evidence": [dc.evidence.pk]},
+        follow=True,
+    )
+    assert response.content.decode().count("已报送第1轮法制审核") == 1
+    review = LegalReview.objects.get(case=dc.case)
+    head = as_user(world.head)
+    response = head.post(
+        reverse("workbench:review_assign", args=[review.pk]),
+        {"reviewer": reviewers.reviewer.pk},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert html.count('class="notice notice-ok"') == 1, html
