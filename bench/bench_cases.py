@@ -63,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         "--transitions", type=int, default=300, help="测量的环节流转次数（默认 300）"
     )
     parser.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="数据库中已有案件时跳过写入，只测 (b) 和 (c)（在 DATABASE_URL 上重复测量）",
+    )
     args = parser.parse_args(argv)
     if args.cases < 1:
         parser.error("--cases 应为正整数")
@@ -98,20 +103,31 @@ def main(argv: list[str] | None = None) -> int:
     from sanxiang.sampledata.seeders import seed_lists
 
     call_command("migrate", verbosity=0)
-    if Case.objects.exists():
+    reuse = args.reuse and Case.objects.exists()
+    if Case.objects.exists() and not reuse:
         print("注意：数据库中已有执法案件，结果不是在空库上测得的。")
 
-    print(f"主数据：执法主体 {agencies:,}，执法人员 {officers:,}")
-    seed(seed=args.seed, agencies=agencies, officers=officers)
-    seed_lists(None)
+    if reuse:
+        print("(a) 跳过写入（--reuse，沿用库中已有的案件）")
+    else:
+        print(f"主数据：执法主体 {agencies:,}，执法人员 {officers:,}")
+        seed(seed=args.seed, agencies=agencies, officers=officers)
+        seed_lists(None)
 
-    # (a) the seed
-    print(f"(a) 写入执法案件 {args.cases:,} 件：")
-    result = seed_cases(seed=args.seed, cases=args.cases, scope="bench", stdout=sys.stdout)
-    print(
-        f"  合计：{result.cases_created:,} 件，{result.rows_created:,} 行，用时 {result.elapsed:.1f} 秒；"
-        f"{result.cases_created / result.elapsed:,.0f} 件/秒，{result.rows_per_second:,.0f} 行/秒"
-    )
+        # (a) the seed
+        print(f"(a) 写入执法案件 {args.cases:,} 件：")
+        result = seed_cases(seed=args.seed, cases=args.cases, scope="bench", stdout=sys.stdout)
+        print(
+            f"  合计：{result.cases_created:,} 件，{result.rows_created:,} 行，"
+            f"用时 {result.elapsed:.1f} 秒；{result.cases_created / result.elapsed:,.0f} 件/秒，"
+            f"{result.rows_per_second:,.0f} 行/秒"
+        )
+    if connection.vendor == "postgresql":
+        # Planner statistics after a bulk load (autovacuum would get there later).
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"  ANALYZE：{time.perf_counter() - started:.1f} 秒")
 
     # (b) transitions through the service
     today = timezone.localdate()
