@@ -15,7 +15,8 @@ from django.utils import timezone
 from sanxiang.cases import services as case_services
 from sanxiang.review.models import ChecklistItem, Dispute, LegalReview
 from tests.cases.factories import fire
-from tests.review.helpers import CASE_REVIEW_FORM, DECISION_DATA, walk_to_decision
+from tests.factories import Role, UserFactory
+from tests.review.helpers import CASE_REVIEW_FORM, DECISION_DATA, days_ago, submit, walk_to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,31 @@ def test_a_success_message_shows_once(world, reviewers):
     )
     html = response.content.decode()
     assert html.count('class="notice notice-ok"') == 1, html
+
+
+def test_the_sub_nav_links_to_the_reviews_for_reviewers_and_heads(world, reviewers):
+    unit_head = UserFactory(agency=world.agency, roles=[Role.UNIT_HEAD])
+    link = f'href="{reverse("workbench:reviews")}"'
+    for user in (reviewers.reviewer, world.head, unit_head):
+        html = page(as_user(user), reverse("workbench:home"))
+        nav = html[html.index('class="sub-nav"') :].split("</nav>", 1)[0]
+        assert link in nav and "法制审核" in nav, user
+    html = page(as_user(reviewers.reviewer), reverse("workbench:reviews"))
+    nav = html[html.index('class="sub-nav"') :].split("</nav>", 1)[0]
+    assert 'aria-current="page" data-testid="nav-reviews"' in nav
+    html = page(as_user(world.user_a), reverse("workbench:home"))
+    nav = html[html.index('class="sub-nav"') :].split("</nav>", 1)[0]
+    assert link not in nav
+
+
+def test_the_reviewer_panel_counts_open_and_overdue_rounds(world, reviewers):
+    late = walk_to_decision(world, opened_ago=40)
+    submit(world, late, received_on=days_ago(30))
+    submit(world, walk_to_decision(world))
+    response = as_user(reviewers.reviewer).get(reverse("workbench:home"))
+    panel = next(p for p in response.context["panels"] if p.role == Role.LEGAL_REVIEWER)
+    assert panel.data["reviews"] == {"open": 2, "soon": 0, "overdue": 1}
+    html = response.content.decode()
+    counts = html[html.index('data-testid="review-counts"') :].split("</p>", 1)[0]
+    assert f'href="{reverse("workbench:reviews")}?tab=overdue"' in counts
+    assert "待审核 2 件" in counts and "已逾期 1 件" in counts

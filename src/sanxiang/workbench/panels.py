@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from sanxiang.core.rules import Rule, UnknownProfile, UnknownRule, get_profile
 from sanxiang.org.models import Agency, Role, Unit, User
 from sanxiang.portal.pagination import paginate
+from sanxiang.review import selectors as review_selectors
 from sanxiang.workbench import case_selectors, selectors
 
 SUPERVISION_PER_PAGE = 20
@@ -169,8 +170,20 @@ def _legal_reviewer_panel(user: User, on: datetime.date) -> Panel:
             # An agency head sees the same staffing figures in the agency panel above.
             **({} if user.has_role(Role.AGENCY_HEAD) else _staffing_data(user.agency, on)),
             "rules": rules_for(user.agency, Role.LEGAL_REVIEWER),
+            "reviews": _review_counts(user, on),
         },
     )
+
+
+def _review_counts(user: User, on: datetime.date) -> dict[str, int]:
+    """The rounds on the reviewer's list (/staff/reviews/): open, due within two working days,
+    overdue (000 法制审核办法 第十九条)."""
+    rounds = review_selectors.reviews_for_workbench(user).order_by()
+    return {
+        "open": rounds.count(),
+        "soon": review_selectors.due_soon(rounds, on).count(),
+        "overdue": review_selectors.overdue(rounds, on).count(),
+    }
 
 
 def _agency_head_panel(user: User, on: datetime.date) -> Panel:
