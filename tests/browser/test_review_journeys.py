@@ -251,6 +251,11 @@ def test_major_penalty_fails_is_fixed_passes_and_is_issued(
     sign(head, "penalty_decision", "agency_head", name=world.head.full_name)
     fire(head, "issue")
     assert stage(head) == "送达"
+    # Both rounds' opinions (法制审核意见书) are in the case's trail, signed by the reviewer.
+    opinions = head.locator('article.record[data-kind="legal_review_opinion"]')
+    expect(opinions).to_have_count(2)
+    expect(opinions.first).to_contain_text("不予审核通过")
+    expect(opinions.last).to_contain_text(reviewers.reviewer.full_name)
     shot(head, "review-decision-issued")
     rows = LegalReview.objects.filter(case=dc.case).order_by("round")
     assert [r.status for r in rows] == [LegalReview.Status.FAILED, LegalReview.Status.PASSED]

@@ -1238,6 +1238,66 @@ def add_av_recording(
     return recording
 
 
+# ------------------------------------------------------------------ legal review opinion
+
+
+REVIEW_OPINION_KIND = "legal_review_opinion"
+
+
+def file_review_opinion(
+    *,
+    reviewer: User,
+    case: Case,
+    data: Mapping[str, Any],
+) -> Record:
+    """Put the 法制审核意见书 of a decided review round into the case's trail: a
+    ``legal_review_opinion`` record of the current stage, made today by the reviewer and
+    signed by them as 法制审核人员 (000 法制审核办法 第十七条; 002 第五十五条).
+
+    The review's outcome is the business action, not this: it runs inside that action's
+    transaction (``review.services.decide_review``), whose one ledger entry carries the
+    record and its signature, and which refreshes the case's next deadline. Called outside
+    a transaction it refuses to run. The engine's record checks apply as for any record: a
+    stage that does not hold the kind, or a closed case, is refused with the article."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("file_review_opinion runs inside the review outcome's transaction")
+    if reviewer.agency_id != case.agency_id or not reviewer.has_role(Role.LEGAL_REVIEWER):
+        raise PermissionDenied(
+            f"法制审核意见书由{case.agency.name}的法制审核人员作出（000 法制审核办法 第十七条）"
+        )
+    with transaction.atomic():
+        case = _lock_case(case)
+        if case.status == Case.Status.CLOSED:
+            raise ValidationError("案件已办结，不能再归入法制审核意见书。")
+        officer = reviewer.officer
+        if officer is not None and officer.agency_id != case.agency_id:
+            officer = None
+        return _new_record(
+            actor=reviewer,
+            case=case,
+            kind=REVIEW_OPINION_KIND,
+            made_on=timezone.localdate(),
+            data=data,
+            stage=case.stage,
+            supersedes=None,
+            correction_reason="",
+            hearing_requested=None,
+            statement_waived=None,
+            served_on=None,
+            service_method=None,
+            served_document=None,
+            amount=None,
+            violations_found=None,
+            signatures=[
+                SignatureInput(
+                    role="reviewer",
+                    signer_name=reviewer.full_name or reviewer.username,
+                    officer=officer,
+                )
+            ],
+        )
+
+
 __all__ = [
     "ConcurrentChange",
     "InterruptionInput",
@@ -1251,6 +1311,7 @@ __all__ = [
     "assign_officers",
     "close_if_finished",
     "correct_record",
+    "file_review_opinion",
     "fire_transition",
     "load_records",
     "mark_collective_discussion",

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from sanxiang.cases import services as case_services
+from sanxiang.cases.deadlines import refresh_next_due
 from sanxiang.cases.models import Case, CaseOfficer, Evidence, Record, Signature
 from sanxiang.cases.state import is_signed, load_records
 from sanxiang.catalog.models import PowerItem
@@ -243,6 +245,7 @@ def set_review_flag(*, actor: User, case: Case, criterion: str, reason: str) -> 
     if ReviewFlag.objects.filter(case=case, criterion=criterion).exists():
         raise _refuse(f"本案已认定“{Criterion(criterion).label}”（{source}）")
     flag = _save(ReviewFlag(case=case, criterion=criterion, reason=reason.strip(), set_by=actor))
+    refresh_next_due(case)  # the case now needs review: its review deadline applies
     ledger.record(
         "review.set_flag", actor=actor, obj=flag, case_id=case.pk, flag=ledger.snapshot(flag)
     )
@@ -405,6 +408,7 @@ def submit_for_review(
     )
     review.evidence.set(evidence_list)
     review.appraisals.set(appraisal_list)
+    refresh_next_due(case)  # the review period runs from receipt
     ledger.record("review.submit", actor=actor, obj=review, review=_review_snapshot(review))
     return review
 
@@ -430,12 +434,17 @@ def recusal_reasons(case: Case, reviewer: User) -> list[str]:
             procedure = get_procedure(case.procedure)
             names = "、".join(procedure.stage_name(s) for s in stages)
             reasons.append(f"参与了本案{names}环节的办理")
-    if Record.objects.filter(case=case, made_by=reviewer).exists():
+    # The reviewer's own 法制审核意见 of an earlier round is review, not handling.
+    handled = Record.objects.filter(case=case).exclude(kind=case_services.REVIEW_OPINION_KIND)
+    if handled.filter(made_by=reviewer).exists():
         reasons.append("制作了本案的文书")
     signer = Q(entered_by=reviewer)
     if officer_id is not None:
         signer |= Q(officer_id=officer_id)
-    if Signature.objects.filter(signer, record__case=case).exists():
+    signatures = Signature.objects.filter(signer, record__case=case).exclude(
+        record__kind=case_services.REVIEW_OPINION_KIND
+    )
+    if signatures.exists():
         reasons.append("在本案文书上签名或录入签名")
     collected = Q(created_by=reviewer)
     if officer_id is not None:
@@ -659,6 +668,10 @@ def decide_review(
     review.reasons = reasons.strip()
     review.opinion_number = f"{case.agency.name[:2]}法审〔{today.year}〕{case.pk}-{review.round}号"
     _save(review)
+    opinion = case_services.file_review_opinion(
+        reviewer=actor, case=case, data=_opinion_data(review, failed)
+    )
+    refresh_next_due(case)  # the review period ends; the next step follows the gate
     ledger.record(
         "review.decide",
         actor=actor,
@@ -669,8 +682,27 @@ def decide_review(
         failed_items=sorted(row.item for row in failed),
         opinion_number=review.opinion_number,
         overdue=review.due_on is not None and today > review.due_on,
+        opinion_record=ledger.snapshot(opinion),
+        opinion_signatures=[ledger.snapshot(x) for x in opinion.signatures.order_by("id")],
     )
     return review
+
+
+def _opinion_data(review: LegalReview, failed: list[ChecklistItem]) -> dict[str, str]:
+    """The matters of the case file's 法制审核意见 record (procedures/kinds.toml): who
+    reviewed, the result, the reasons naming each failed point, the date."""
+    assert review.reviewer is not None and review.decided_on is not None
+    if review.status == LegalReview.Status.PASSED:
+        reasons = review.reasons or "各项审核内容均符合规定，同意作出决定。"
+    else:
+        points = "；".join(f"{row.get_item_display()}：{row.note}" for row in failed)
+        reasons = f"存在问题的审核内容：{points}。理由和建议：{review.reasons}"
+    return {
+        "reviewers": str(review.reviewer),
+        "result": f"{review.get_status_display()}（第{review.round}轮，{review.opinion_number}）",
+        "reasons": reasons,
+        "date": f"{review.decided_on:%Y年%m月%d日}",
+    }
 
 
 # ------------------------------------------------------------------ extension
@@ -747,6 +779,7 @@ def approve_extension(
     review.due_on = new_due
     review.extended = True
     _save(review)
+    refresh_next_due(case)  # the review is due the extension later
     ledger.record(
         "review.approve_extension",
         actor=actor,
@@ -882,6 +915,7 @@ def record_collective_discussion(
     )
     dispute.status = Dispute.Status.DECIDED
     _save(dispute)
+    refresh_next_due(case)  # the gate, and so the next step, may read the discussion
     ledger.record(
         "review.record_collective_discussion",
         actor=actor,
