@@ -568,6 +568,13 @@ def review_violations(state: CaseState, source: str) -> list[Violation]:
     if not review.matches_decision:
         text = "决定内容（如罚款数额、法律依据）与法制审核通过的内容不一致，须重新法制审核"
         return [Violation.make("review_outdated", text, source)]
+    if review.discussion_required and not review.discussion_done:
+        text = (
+            "法制审核通过的，应当提交本机关负责人集体讨论决定，尚无审核通过后签名完备的集体讨论记录"
+        )
+        return [
+            Violation.make("review_discussion_missing", text, review.discussion_source or source)
+        ]
     return []
 
 

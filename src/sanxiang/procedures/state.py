@@ -145,6 +145,12 @@ class ReviewStatus:
     submitted_on: datetime.date | None = None
     decided_on: datetime.date | None = None
     extended: bool = False
+    # The profile sends a passed review to the heads' collective discussion
+    # (review.collective_discussion = after_pass, 002 第五十五条): the decision then also
+    # needs a complete 集体讨论记录 made after the pass. ``discussion_source`` cites the rule.
+    discussion_required: bool = False
+    discussion_done: bool = False
+    discussion_source: str = ""
 
 
 @dataclass(frozen=True)

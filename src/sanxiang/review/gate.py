@@ -7,6 +7,10 @@ passed and the decision on file has the amount and legal basis that round review
 (000 法制审核办法 第三条; 001 河南法制审核办法 第三条; 002 第五十条). A failed round stays
 failed whatever the heads' collective discussion concludes: a new round must pass, since
 Henan and Zhoucun forbid a decision "审核未通过的" (001 河南法制审核办法 第三条, 002 第五十条).
+Where the profile's ``review.collective_discussion`` is ``after_pass`` (Zhoucun: "法制审核
+通过的，应当提交本机关集体讨论决定", 002 第五十五条), a pass is not enough: the gate stays
+closed until a current 集体讨论记录 (kind ``collective_discussion``), with every signature its
+kind requires and made on or after the day the round passed, is on the case.
 
 ``build_case_state`` runs on every action, so the status costs one query (the latest round
 and whether flags or catalogue rules exist, as annotations of the case row), plus two when
@@ -15,6 +19,7 @@ the agency's catalogue has rules for the action type.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +27,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from sanxiang.cases.models import Case, Record
+from sanxiang.cases.state import is_signed
+from sanxiang.core.rules import UnknownProfile, UnknownRule, get_profile
 from sanxiang.procedures.state import ReviewStatus
 
 from .models import LegalReview, ReviewFlag
@@ -33,6 +40,8 @@ from .selectors import (
     profile_reason,
 )
 
+DISCUSSION_KIND = "collective_discussion"
+DISCUSSION_AFTER_PASS = "after_pass"
 _LATEST_FIELDS = (
     "status",
     "received_on",
@@ -78,10 +87,15 @@ def review_status(case: Case, records: Sequence[Record]) -> ReviewStatus:
     elif status == LegalReview.Status.FAILED:
         passed = False
     matches = True
+    discussion_source = ""
+    discussion_done = False
     if passed:
         matches = decision_matches(
             row["latest_proposed_amount"], row["latest_proposed_basis"] or "", records
         )
+        discussion_source = _discussion_after_pass(case)
+        if discussion_source:
+            discussion_done = _discussed_since(case, records, row["latest_decided_on"])
     return ReviewStatus(
         required=required,
         passed=passed,
@@ -89,4 +103,31 @@ def review_status(case: Case, records: Sequence[Record]) -> ReviewStatus:
         submitted_on=row["latest_received_on"],
         decided_on=row["latest_decided_on"],
         extended=bool(row["latest_extended"]),
+        discussion_required=bool(discussion_source),
+        discussion_done=discussion_done,
+        discussion_source=discussion_source,
+    )
+
+
+def _discussion_after_pass(case: Case) -> str:
+    """The source of the profile's rule when it sends every passed review to the heads'
+    collective discussion (``review.collective_discussion = after_pass``, e.g. 002
+    第五十五条), else ""."""
+    try:
+        rule = get_profile(case.agency.rule_profile_code).rule("review.collective_discussion")
+    except (UnknownProfile, UnknownRule):
+        return ""
+    return rule.source if rule.value == DISCUSSION_AFTER_PASS else ""
+
+
+def _discussed_since(
+    case: Case, records: Sequence[Record], passed_on: datetime.date | None
+) -> bool:
+    """A current 集体讨论记录, every required signature on it, made on or after the pass."""
+    return any(
+        r.kind == DISCUSSION_KIND
+        and not hasattr(r, "superseded_by")
+        and (passed_on is None or r.made_on >= passed_on)
+        and is_signed(case, r)
+        for r in records
     )
