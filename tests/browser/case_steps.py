@@ -56,7 +56,9 @@ def add_record(
         form.locator(f'[name="{kind}-data__{field.name}"]').fill(str(text))
     for name, value in key_data.items():
         control = form.locator(f'[name="{kind}-{name}"]')
-        if control.evaluate("e => e.tagName") == "SELECT":
+        if control.first.get_attribute("type") == "checkbox":
+            control.check()
+        elif control.evaluate("e => e.tagName") == "SELECT":
             if name == "served_document":
                 control.select_option(label=value)  # e.g. 'R3 权利告知书…'
             else:

@@ -8,6 +8,7 @@ Screenshots go to test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from sanxiang.cases.models import Case, Record, Signature
 from sanxiang.catalog import services as catalog_services
 from sanxiang.catalog.models import PowerCategory
+from sanxiang.core.calendar_seed import seed_years
 from sanxiang.procedures import registry
 from sanxiang.records.models import LedgerEntry
 from tests.browser.case_steps import (
@@ -74,6 +76,9 @@ def head_tab(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def world() -> World:
+    # transactional tests flush the tables after each test, the working-day calendar that
+    # migration core/0002 seeds included; deadlines need it back
+    seed_years(2024, timezone.localdate().year)
     world = make_world()
     for code, category, name, basis in (
         (
@@ -116,7 +121,16 @@ def open_case(tab: Any, base: str, *, action_type: str, title: str, matter: str 
     tab.locator("#id_party_uscc").fill(make_uscc(region="410105"))
     tab.locator("#id_party_representative").fill("赵某")
     tab.get_by_role("button", name="启动案件").click()
-    tab.wait_for_url("**/staff/cases/*/")
+    return _opened(tab)
+
+
+def _opened(tab: Any) -> int:
+    """The id of the case the open form just created (or why it was refused)."""
+    tab.wait_for_load_state()
+    errors = tab.get_by_test_id("form-errors")
+    if errors.count():
+        raise AssertionError(tab.get_by_test_id("open-form").inner_text())
+    tab.wait_for_url(re.compile(r"/staff/cases/\d+/$"))
     return int(tab.url.rstrip("/").rsplit("/", 1)[1])
 
 
@@ -299,3 +313,199 @@ def test_licence_from_application_to_closure(
     assert download_pdf(head_tab, "licence_decision").startswith(b"%PDF")
     shot(head_tab, "case-licence-closed")
     assert Case.objects.get(pk=case_id).status == Case.Status.CLOSED
+
+
+def _review_round(tab: Any) -> None:
+    """On a round's page, as the reviewer: every checklist point conforms, then pass."""
+    for form in tab.locator("form[data-item]").all():
+        form.locator('input[value="conforms"]').check()
+        form.get_by_role("button", name="保存").click()
+        tab.wait_for_load_state()
+    outcome = tab.get_by_test_id("outcome-form")
+    outcome.locator('input[name="passed"][value="1"]').check()
+    outcome.get_by_role("button").click()
+    tab.get_by_test_id("status").filter(has_text="审核通过").wait_for()
+
+
+def test_penalty_from_complaint_to_closure_with_legal_review(
+    live_server: Any, officer_tab: Any, head_tab: Any, browser: Any, world: World
+) -> None:
+    """A general-procedure penalty in Zhengzhou (every one is reviewed, 000 法制审核办法
+    第六条): complaint → 立案 → 调查取证 → 告知 → 陈述申辩 (the party waives a hearing) →
+    审核决定 (legal review passed, the head signs) → 送达 → 执行 → 结案, the complainant told."""
+    from playwright.sync_api import expect
+
+    from tests.review.helpers import make_reviewers
+
+    base = live_server.url
+    today = timezone.localdate().isoformat()
+    reviewers = make_reviewers(world)
+    reviewer_tab = _tab(browser)
+    login(officer_tab, base, world.user_a.username)
+    login(head_tab, base, world.head.username)
+    login(reviewer_tab, base, reviewers.reviewer.username)
+
+    officer_tab.goto(f"{base}/staff/cases/new/")
+    officer_tab.locator("#id_action_type").select_option("penalty")
+    officer_tab.locator("#id_title").fill("某餐饮店未取得食品经营许可从事食品经营活动案")
+    options = officer_tab.locator("#id_matter option").all_inner_texts()
+    officer_tab.locator("#id_matter").select_option(
+        label=next(o for o in options if "SJ-CF-0122" in o)
+    )
+    officer_tab.locator("#id_officers").select_option(
+        [str(world.officer_a.pk), str(world.officer_b.pk)]
+    )
+    officer_tab.locator("#id_source_kind").select_option("complaint")
+    officer_tab.locator("#id_source_summary").fill("群众投诉某餐饮店无证经营")
+    officer_tab.locator("#id_source_provider_name").fill("张某")
+    officer_tab.locator("#id_source_provider_contact").fill("13900139000")
+    officer_tab.locator("#id_source_notify_required").check()
+    officer_tab.locator("#id_party_kind").select_option("legal_person")
+    officer_tab.locator("#id_party_name").fill("郑州某餐饮管理有限公司")
+    officer_tab.locator("#id_party_uscc").fill(make_uscc(region="410105"))
+    officer_tab.locator("#id_party_representative").fill("赵某")
+    officer_tab.get_by_role("button", name="启动案件").click()
+    case_id = _opened(officer_tab)
+    expect(officer_tab.get_by_test_id("review-card")).to_contain_text("应当法制审核")
+
+    # 立案
+    add_record(officer_tab, "case_source_register")
+    sign(officer_tab, "case_source_register", "officer")
+    add_record(officer_tab, "filing_approval")
+    sign(officer_tab, "filing_approval", "officer")
+    goto_case(head_tab, base, case_id)
+    sign(head_tab, "filing_approval", "unit_head", name=world.head.full_name)
+    sign(head_tab, "filing_approval", "agency_head", name=world.head.full_name)
+    fire(head_tab, "file")
+    assert stage(head_tab) == "调查取证"
+
+    # 调查取证: two officers, an inquiry, evidence, the final report
+    goto_case(officer_tab, base, case_id)
+    assign_previous_officers(officer_tab)
+    add_record(officer_tab, "inquiry_record")
+    sign(officer_tab, "inquiry_record", "party", name="赵某")
+    sign(officer_tab, "inquiry_record", "officer")
+    box = officer_tab.locator("#form-evidence")
+    box.locator("summary").click()
+    box.locator('[name="evidence-kind"]').select_option("documentary")
+    box.locator('[name="evidence-description"]').fill("营业场所照片及无许可证明")
+    box.locator('[name="evidence-place"]').fill("郑州市金水区某路1号")
+    box.locator('[name="evidence-collector"]').select_option(str(world.officer_a.pk))
+    box.get_by_role("button", name="登记证据").click()
+    expect(officer_tab.locator(".notice-ok").first).to_contain_text("已登记证据")
+    add_record(officer_tab, "investigation_report")
+    sign(officer_tab, "investigation_report", "officer")
+    goto_case(head_tab, base, case_id)
+    sign(head_tab, "investigation_report", "unit_head", name=world.head.full_name)
+    goto_case(officer_tab, base, case_id)
+    fire(officer_tab, "to_notice")
+
+    # 告知: a large fine, so the party may ask for a hearing (行政处罚法 第六十三条)
+    assign_previous_officers(officer_tab)
+    add_record(
+        officer_tab,
+        "rights_notice",
+        served_on=today,
+        service_method="direct",
+        extra__large_amount="on",
+    )
+    sign(officer_tab, "rights_notice", "party", name="赵某")
+    sign(officer_tab, "rights_notice", "officer")
+    expect(officer_tab.get_by_test_id("deadlines")).to_contain_text("当事人要求听证的期间")
+    fire(officer_tab, "hear_statement")
+
+    # 陈述申辩: the party states its case and waives the hearing in writing
+    add_record(officer_tab, "statement_record")
+    sign(officer_tab, "statement_record", "party", name="赵某")
+    sign(officer_tab, "statement_record", "officer")
+    add_record(officer_tab, "hearing_request", hearing_requested="0")
+    sign(officer_tab, "hearing_request", "party", name="赵某")
+    fire(officer_tab, "submit_decision")
+    assert stage(officer_tab) == "审核决定"
+
+    # 审核决定: the draft decision goes to legal review before the head may sign it
+    add_record(officer_tab, "case_review_form")
+    sign(officer_tab, "case_review_form", "officer")
+    add_record(
+        officer_tab,
+        "penalty_decision",
+        served_on=today,
+        service_method="direct",
+        amount="60000",
+    )
+    goto_case(head_tab, base, case_id)
+    sign(head_tab, "case_review_form", "unit_head", name=world.head.full_name)
+    sign(head_tab, "case_review_form", "agency_head", name=world.head.full_name)
+    blocked = head_tab.locator('button[data-transition="issue"]').locator("..")
+    expect(blocked).to_contain_text("尚未经法制审核")
+
+    officer_tab.goto(f"{base}/staff/reviews/case/{case_id}/")
+    officer_tab.locator("#form-submit summary").click()
+    submit = officer_tab.get_by_test_id("submit-form")
+    submit.locator('[name="decision_record"]').select_option(index=1)
+    submit.locator('[name="report"]').select_option(index=1)
+    submit.locator('[name="evidence"]').first.check()
+    submit.get_by_role("button", name="报送").click()
+    officer_tab.wait_for_load_state()
+    if officer_tab.get_by_test_id("form-errors").count():
+        raise AssertionError(officer_tab.get_by_test_id("submit-form").inner_text())
+    officer_tab.wait_for_url(re.compile(r"/staff/reviews/\d+/$"))  # the new round's page
+    round_url = officer_tab.url.removeprefix(base)
+
+    head_tab.goto(f"{base}{round_url}")
+    assign = head_tab.get_by_test_id("assign-form")
+    assign.locator('[name="reviewer"]').select_option(str(reviewers.reviewer.pk))
+    assign.get_by_role("button", name="分配").click()
+    reviewer_tab.goto(f"{base}{round_url}")
+    _review_round(reviewer_tab)
+    shot(reviewer_tab, "case-penalty-review-passed")
+
+    goto_case(head_tab, base, case_id)
+    sign(head_tab, "penalty_decision", "agency_head", name=world.head.full_name)
+    fire(head_tab, "issue")
+    assert stage(head_tab) == "送达"
+
+    # 送达, 执行
+    goto_case(officer_tab, base, case_id)
+    add_record(
+        officer_tab,
+        "service_receipt",
+        served_on=today,
+        service_method="direct",
+        served_document=served_label(case_id, "penalty_decision"),
+    )
+    sign(officer_tab, "service_receipt", "party", name="赵某")
+    sign(officer_tab, "service_receipt", "officer")
+    fire(officer_tab, "execute")
+    add_record(officer_tab, "performance_record")
+    sign(officer_tab, "performance_record", "officer")
+    goto_case(head_tab, base, case_id)
+    fire(head_tab, "close")
+
+    # 结案: approval, and the complainant told of the outcome (002 第三十条)
+    goto_case(officer_tab, base, case_id)
+    add_record(officer_tab, "closure_approval")
+    sign(officer_tab, "closure_approval", "officer")
+    add_record(
+        officer_tab,
+        "source_notification",
+        values={"notified_on": today, "content": "已依法作出行政处罚决定并执行完毕"},
+    )
+    sign(officer_tab, "source_notification", "officer")
+    goto_case(head_tab, base, case_id)
+    sign(head_tab, "closure_approval", "unit_head", name=world.head.full_name)
+    close(head_tab)
+    shot(head_tab, "case-penalty-closed")
+    for kind in (
+        "filing_approval",
+        "inquiry_record",
+        "rights_notice",
+        "penalty_decision",
+        "service_receipt",
+        "closure_approval",
+    ):
+        assert download_pdf(head_tab, kind).startswith(b"%PDF"), kind
+    case = Case.objects.get(pk=case_id)
+    assert case.status == Case.Status.CLOSED
+    assert case.source.notified_on == timezone.localdate()
+    reviewer_tab.context.close()

@@ -231,6 +231,7 @@ class RecordForm(forms.Form):
         kwargs.setdefault("prefix", kind.code)
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.case = case
         self.fields["made_on"].initial = timezone.localdate()
         for f in kind.fields:
             # signatures are rows; a matter that is also key data (送达日期) is asked once
@@ -351,6 +352,13 @@ class RecordForm(forms.Form):
             kwargs["served_on"] = d["served_on"]
         if "service_method" in d:
             kwargs["service_method"] = d["service_method"] or None
+        if d.get("served_document"):
+            served = self.case.records.filter(pk=d["served_document"]).first()
+            kwargs["served_document"] = served
+            if served is not None and "document" in self.kind.data:
+                # the receipt names what it served: 文书名称及文号 (002 第三十九条)
+                name = registry().kind_name(served.kind)
+                kwargs["data"].setdefault("document", f"{name}（{self.case.number}-R{served.pk}）")
         return kwargs
 
 

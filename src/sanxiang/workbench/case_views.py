@@ -302,9 +302,6 @@ def add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form = RecordForm(request.POST, kind=record_kind, case=case)
     if form.is_valid():
         kwargs = form.service_kwargs()
-        served = form.cleaned_data.get("served_document")
-        if served is not None:
-            kwargs["served_document"] = case.records.filter(pk=served).first()
         record = _attempt(
             form, lambda: services.add_record(actor=user, case=case, kind=kind, **kwargs)
         )
@@ -401,9 +398,6 @@ def correct_record(request: HttpRequest, pk: int) -> HttpResponse:
             for row in rows.cleaned_data
             if row.get("role")
         ]
-        served = form.cleaned_data.get("served_document")
-        if served is not None:
-            kwargs["served_document"] = case.records.filter(pk=served).first()
         new = _attempt(
             form,
             lambda: services.correct_record(
