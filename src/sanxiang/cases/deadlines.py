@@ -64,8 +64,10 @@ def next_step(state: CaseState) -> str:
     return ("待条件满足：" + "、".join(c.label for c in checks))[:255] if checks else ""
 
 
-def compute_next_due(case: Case, today: datetime.date) -> tuple[datetime.date | None, str, str]:
-    state = build_case_state(case, today)
+def compute_next_due(
+    case: Case, today: datetime.date, state: CaseState | None = None
+) -> tuple[datetime.date | None, str, str]:
+    state = state or build_case_state(case, today)
     step = next_step(state) if case.status == Case.Status.OPEN else ""
     try:
         item = next_due(engine.deadlines(state))
@@ -76,11 +78,12 @@ def compute_next_due(case: Case, today: datetime.date) -> tuple[datetime.date | 
     return item.due_on, f"{item.label}（{item.source}）"[:255], step
 
 
-def refresh_next_due(case: Case) -> Case:
+def refresh_next_due(case: Case, *, state: CaseState | None = None) -> Case:
     """Store the case's next deadline and step (no version bump: nothing the user decided
-    changed). Reads the case afresh: the caller's copy may predate the action just taken."""
+    changed). Reads the case afresh — the caller's copy may predate the action just taken —
+    unless the caller hands over the engine's state after the action (a transition does)."""
     fresh = Case.objects.select_related("agency__jurisdiction").get(pk=case.pk)
-    due_on, label, step = compute_next_due(fresh, timezone.localdate())
+    due_on, label, step = compute_next_due(fresh, timezone.localdate(), state)
     Case.objects.filter(pk=case.pk).update(next_due_on=due_on, next_due_label=label, next_step=step)
     case.next_due_on, case.next_due_label, case.next_step = due_on, label, step
     return case

@@ -998,7 +998,7 @@ def fire_transition(
         fired_on=today,
         version=expected_version + 1,
     )
-    refresh_next_due(current)
+    refresh_next_due(current, state=after)  # the engine's state after the transition
     ledger.record(
         "cases.fire_transition",
         actor=actor,
