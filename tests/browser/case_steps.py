@@ -120,3 +120,20 @@ def assign_previous_officers(page: Any) -> None:
     box.locator("summary").click()
     box.get_by_test_id("assign").click()
     _ok(page)
+
+
+def add_av(page: Any, *, device: str = "执法记录仪 DSJ-A8", place: str = "执法现场") -> None:
+    """Register an AV recording of the current stage made in the last hour, with the spoken
+    statement at its start (000 全过程记录办法 第二十二条)."""
+    now = datetime.datetime.now().replace(second=0, microsecond=0)
+    box = page.locator("#form-av")
+    box.locator("summary").click()
+    box.locator('[name="av-device"]').fill(device)
+    box.locator('[name="av-officer"]').select_option(index=1)
+    box.locator('[name="av-started_at"]').fill(f"{now - datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    box.locator('[name="av-ended_at"]').fill(f"{now - datetime.timedelta(minutes=20):%Y-%m-%dT%H:%M}")
+    box.locator('[name="av-place"]').fill(place)
+    box.locator('[name="av-spoken_statement"]').check()
+    box.locator('[name="av-full_process"]').check()
+    box.get_by_role("button", name="登记音像记录").click()
+    _ok(page)
