@@ -440,3 +440,46 @@ def test_case_page_says_whether_the_decision_needs_legal_review(client, world):
     assert 'data-testid="review-card"' in html
     assert "应当法制审核" in html and "000 法制审核办法 第六条" in html
     assert reverse("workbench:review_case", args=[case.pk]) in html
+
+
+def test_evidence_file_download_is_on_the_ledger_first(client, world):
+    import io
+
+    from django.db import transaction
+
+    from sanxiang.cases import services
+    from sanxiang.records.filestore.services import store_file
+
+    case = open_penalty(world)
+    content = b"%PDF-1.4\n% evidence\n" + b"0" * 1000
+    with transaction.atomic():
+        stored = store_file(
+            stream=io.BytesIO(content),
+            expected_sha256=None,
+            expected_size=len(content),
+            media_type="application/pdf",
+            actor=world.user_a,
+        )
+    evidence = services.add_evidence(
+        actor=world.user_a,
+        case=case,
+        kind="documentary",
+        description="营业执照复印件",
+        collector=world.officer_a,
+        collected_at=timezone.now() - datetime.timedelta(hours=1),
+        place="郑州市金水区某路1号",
+        stored_file=stored,
+    )
+    login(client, world.user_b)
+    page = client.get(reverse("workbench:case", args=[case.pk])).content.decode()
+    url = reverse("workbench:stored_file", args=["evidence", evidence.pk])
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
+    entry = LedgerEntry.objects.filter(action="cases.download_file").get()
+    assert entry.actor_id == world.user_b.pk
+    # another agency cannot, and nothing is logged
+    login(client, make_world("郑州市生态环境局").user_a)
+    assert client.get(url).status_code == 404
+    assert LedgerEntry.objects.filter(action="cases.download_file").count() == 1

@@ -1298,6 +1298,30 @@ def file_review_opinion(
         )
 
 
+@transaction.atomic
+def log_file_download(
+    *, actor: User, case: Case, item: Evidence | AVRecording, stored: StoredFile
+) -> None:
+    """Every download of an evidence or AV file is on the ledger with who, when and which
+    file (000 全过程记录办法 第二十八条; 001 河南全过程记录办法 第二十四条), written before
+    the first byte is sent. Anyone who may see the case may download; a supervisor too."""
+    visible = org_selectors.agencies_visible_to(actor).filter(pk=case.agency_id).exists()
+    if not visible:
+        raise PermissionDenied("您无权查看该案件的证据。")
+    if item.case_id != case.pk or item.stored_file_id != stored.pk:
+        raise ValidationError("该文件不属于本案的这项证据。")
+    kind = "av_recording" if isinstance(item, AVRecording) else "evidence"
+    ledger.record(
+        "cases.download_file",
+        actor=actor,
+        obj=item,
+        case_id=case.pk,
+        item=kind,
+        sha256=stored.sha256,
+        size=stored.size,
+    )
+
+
 __all__ = [
     "ConcurrentChange",
     "InterruptionInput",
@@ -1314,6 +1338,7 @@ __all__ = [
     "file_review_opinion",
     "fire_transition",
     "load_records",
+    "log_file_download",
     "mark_collective_discussion",
     "open_case",
     "record_refusal",

@@ -13,21 +13,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases import services
 from sanxiang.cases.documents import record_filename, record_pdf
-from sanxiang.cases.models import Case, Record
+from sanxiang.cases.models import AVRecording, Case, Evidence, Record
 from sanxiang.core.workdays import CalendarNotCovered
 from sanxiang.org.models import Officer, Role, User
 from sanxiang.portal.pagination import paginate
 from sanxiang.procedures import get_procedure, registry
 from sanxiang.procedures.guards import signature_specs
 from sanxiang.procedures.model import REFUSABLE_ROLES
+from sanxiang.records.filestore import get_store
 from sanxiang.records.models import StoredFile
 from sanxiang.review import selectors as review_selectors
 
@@ -598,3 +600,27 @@ def record_document(request: HttpRequest, pk: int) -> HttpResponse:
         f"filename*=UTF-8''{quote(record_filename(record))}"
     )
     return response
+
+
+@login_required
+@require_GET
+def stored_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    """An evidence or AV file, streamed from the content-addressed store (never read into
+    memory), after the download is written to the ledger."""
+    user = _user(request)
+    model: type[Evidence] | type[AVRecording] = AVRecording if kind == "av" else Evidence
+    item = (
+        model.objects.select_related("stored_file", "case")
+        .filter(case__in=case_selectors.cases_visible_to(user), pk=pk)
+        .first()
+    )
+    if item is None or item.stored_file is None:
+        raise Http404("未找到该文件，或您无权查看。")
+    stored = item.stored_file
+    services.log_file_download(actor=user, case=item.case, item=item, stored=stored)
+    return FileResponse(
+        get_store().open(stored.sha256),
+        as_attachment=True,
+        filename=f"{item.case.number}-{kind}{item.pk}-{stored.sha256[:12]}",
+        content_type=stored.media_type,
+    )

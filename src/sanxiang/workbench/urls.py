@@ -26,5 +26,6 @@ urlpatterns: list[URLPattern] = [
     path("records/<int:pk>/sign/", case_views.sign_record, name="record_sign"),
     path("records/<int:pk>/correct/", case_views.correct_record, name="record_correct"),
     path("records/<int:pk>.pdf", case_views.record_document, name="record_pdf"),
+    path("files/<slug:kind>/<int:pk>/", case_views.stored_file, name="stored_file"),
 ]
 urlpatterns += review_views.urlpatterns  # 法制审核: reviews/…
