@@ -73,6 +73,20 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def review_catalogue(request: HttpRequest, pk: int) -> HttpResponse:
+    """重大执法决定法制审核目录清单: the agency's rules in force, with their thresholds."""
+    agency = selectors.public_agency(pk)
+    if agency is None:
+        raise Http404("未查询到该执法主体。")
+    today = timezone.localdate()
+    return render(
+        request,
+        "portal/review_catalogue.html",
+        {"agency": agency, "catalogue": selectors.published_catalogue(agency, today)},
+    )
+
+
+@require_GET
 def officer_list(request: HttpRequest) -> HttpResponse:
     """执法人员清单, with a certificate look-up form (`?cert=`) that leads to the check page."""
     lookup_form = CertificateLookupForm(request.GET if "cert" in request.GET else None)

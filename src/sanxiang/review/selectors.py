@@ -127,18 +127,24 @@ def _rule_matches(
     )
 
 
-def profile_reason(case: Case) -> RequirementReason | None:
+def general_procedure_rule(profile_code: str) -> RequirementReason | None:
     """The profile's rule that every general-procedure penalty is reviewed (000 法制审核办法
-    第六条; 001 河南法制审核办法 第十八条), where it says so."""
-    if case.procedure != "penalty_general":
-        return None
+    第六条; 001 河南法制审核办法 第十八条), where it says so; None where it does not (002
+    第五十一条: 可以)."""
     try:
-        rule = get_profile(case.agency.rule_profile_code).rule("review.general_procedure_penalties")
+        rule = get_profile(profile_code).rule("review.general_procedure_penalties")
     except UnknownRule:
         return None
     if rule.value != "required":
         return None
     return RequirementReason("适用一般程序作出的行政处罚决定应当进行法制审核", rule.source)
+
+
+def profile_reason(case: Case) -> RequirementReason | None:
+    """``general_procedure_rule`` for a general-procedure penalty."""
+    if case.procedure != "penalty_general":
+        return None
+    return general_procedure_rule(case.agency.rule_profile_code)
 
 
 def catalogue_reasons(
