@@ -130,8 +130,12 @@ def add_av(page: Any, *, device: str = "执法记录仪 DSJ-A8", place: str = "�
     box.locator("summary").click()
     box.locator('[name="av-device"]').fill(device)
     box.locator('[name="av-officer"]').select_option(index=1)
-    box.locator('[name="av-started_at"]').fill(f"{now - datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}")
-    box.locator('[name="av-ended_at"]').fill(f"{now - datetime.timedelta(minutes=20):%Y-%m-%dT%H:%M}")
+    box.locator('[name="av-started_at"]').fill(
+        f"{now - datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}"
+    )
+    box.locator('[name="av-ended_at"]').fill(
+        f"{now - datetime.timedelta(minutes=20):%Y-%m-%dT%H:%M}"
+    )
     box.locator('[name="av-place"]').fill(place)
     box.locator('[name="av-spoken_statement"]').check()
     box.locator('[name="av-full_process"]').check()
