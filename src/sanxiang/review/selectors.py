@@ -268,9 +268,15 @@ def overdue(qs: QuerySet[LegalReview], on: datetime.date | None = None) -> Query
 def due_soon(
     qs: QuerySet[LegalReview], on: datetime.date | None = None, days: int = 2
 ) -> QuerySet[LegalReview]:
-    """Open rounds due today or within ``days`` working days."""
+    """Open rounds due today or within ``days`` working days. Where the working-day calendar
+    does not cover the days ahead (a new year's holiday notice not yet entered), the rounds
+    due within ``days`` calendar days: those are surely within ``days`` working days, and no
+    holiday is guessed."""
     on = on or timezone.localdate()
-    limit = workdays.add_workdays(on, days)
+    try:
+        limit = workdays.add_workdays(on, days)
+    except workdays.CalendarNotCovered:
+        limit = on + datetime.timedelta(days=days)
     return qs.filter(status__in=OPEN_STATUSES, due_on__gte=on, due_on__lte=limit)
 
 
