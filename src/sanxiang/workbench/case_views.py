@@ -431,27 +431,29 @@ def fire_transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _acting_case(user, pk)
     form = TransitionForm(request.POST)
+    status = 422
     if form.is_valid():
         d = form.cleaned_data
-        moved = _attempt(
-            form,
-            lambda: services.fire_transition(
+        try:
+            moved = services.fire_transition(
                 actor=user,
                 case=case,
                 transition_code=d["transition"],
                 expected_version=d["expected_version"],
-            ),
-        )
-        if moved is not None:
+            )
+        except services.ConcurrentChange as exc:  # someone else moved it first
+            form.add_error(None, f"{exc}。")
+            status = 409
+        except (ValidationError, CalendarNotCovered) as exc:
+            _show_refusal(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            )
+        else:
             stage = get_procedure(moved.procedure).stage_name(moved.stage)
             done = "，案件已办结" if moved.status == Case.Status.CLOSED else ""
             return _done(request, moved, f"案件已进入“{stage}”环节{done}。")
     case.refresh_from_db()
-    return _render_case(request, case, {"transition": form}, status=409 if _conflict(form) else 422)
-
-
-def _conflict(form: Form) -> bool:
-    return any("已被他人更新" in str(e) for e in form.non_field_errors())
+    return _render_case(request, case, {"transition": form}, status=status)
 
 
 @login_required
