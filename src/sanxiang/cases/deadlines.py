@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -32,6 +33,40 @@ from .state import build_case_state
 # passed; a window (e.g. the hearing-request period) only says when the next step may come.
 ACTION_STATUSES = frozenset({"pending", "overdue"})
 UNCOVERED_LABEL_PREFIX = "无法计算："
+
+
+def case_deadlines(state: CaseState) -> tuple[list[DueItem], str]:
+    """The case's deadlines, each computed on its own: one that runs into a year the
+    working-day calendar does not cover gets no due date — status "uncovered", never a
+    guess — unless it was met within as many calendar days as it allows, which no holiday
+    can shorten (status "met"). The second value says which year is missing and how to add
+    it, when an open deadline needs it."""
+    missing: list[CalendarNotCovered] = []
+
+    def due(start: datetime.date, amount: int, unit: str) -> datetime.date:
+        if start == datetime.date.max:  # an extension of a due date already unknown
+            return start
+        try:
+            return engine.default_due_date(start, amount, unit)
+        except CalendarNotCovered as exc:
+            missing.append(exc)
+            return datetime.date.max
+
+    items = []
+    for item in engine.deadlines(state, due_date=due):
+        if item.due_on == datetime.date.max:
+            surely_by = item.start_on + datetime.timedelta(days=item.amount or 0)
+            met = item.done_on is not None and item.done_on <= surely_by
+            year = missing[0].year if missing else item.start_on.year
+            item = replace(
+                item,
+                due_on=None,
+                status="met" if met else "uncovered",
+                note=f"工作日历未包含{year}年的节假日数据，无法计算届满日",
+            )
+        items.append(item)
+    gap = str(missing[0]) if missing and any(i.status == "uncovered" for i in items) else ""
+    return items, gap
 
 
 def next_due(items: Iterable[DueItem]) -> DueItem | None:
@@ -69,13 +104,16 @@ def compute_next_due(
 ) -> tuple[datetime.date | None, str, str]:
     state = state or build_case_state(case, today)
     step = next_step(state) if case.status == Case.Status.OPEN else ""
-    try:
-        item = next_due(engine.deadlines(state))
-    except CalendarNotCovered as exc:
-        return None, f"{UNCOVERED_LABEL_PREFIX}工作日历未包含{exc.year}年的节假日数据", step
+    items, _ = case_deadlines(state)
+    item = next_due(items)
+    uncovered = [i for i in items if i.status == "uncovered"]
     if item is None:
+        if uncovered:
+            first = uncovered[0]
+            return None, f"{UNCOVERED_LABEL_PREFIX}{first.label}（{first.note}）"[:255], step
         return None, "", step
-    return item.due_on, f"{item.label}（{item.source}）"[:255], step
+    more = "；另有期限因日历未覆盖无法计算" if uncovered else ""
+    return item.due_on, f"{item.label}（{item.source}）{more}"[:255], step
 
 
 def refresh_next_due(case: Case, *, state: CaseState | None = None) -> Case:

@@ -5,14 +5,14 @@ procedures engine; this only asks it."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from sanxiang.cases import selectors as case_selectors
-from sanxiang.cases.deadlines import UNCOVERED_LABEL_PREFIX
+from sanxiang.cases.deadlines import UNCOVERED_LABEL_PREFIX, case_deadlines
 from sanxiang.cases.models import AVRecording, Case, CaseOfficer, Evidence, Record
 from sanxiang.cases.state import build_case_state, record_snapshot
 from sanxiang.core.workdays import CalendarNotCovered
@@ -26,26 +26,6 @@ from sanxiang.procedures.state import CaseState, Violation
 from .case_forms import SCOPES
 
 OPEN_DUE_STATUSES = frozenset({"pending", "overdue", "open"})
-
-
-def case_deadlines(state: CaseState) -> tuple[list[DueItem], str]:
-    """The case's deadlines. A deadline that runs into a year the working-day calendar does
-    not cover gets no due date (status "uncovered") rather than a guess, and the others are
-    still shown; the second value says which year is missing and how to add it."""
-    missing: list[CalendarNotCovered] = []
-
-    def due(start: datetime.date, amount: int, unit: str) -> datetime.date:
-        try:
-            return engine.default_due_date(start, amount, unit)
-        except CalendarNotCovered as exc:
-            missing.append(exc)
-            return datetime.date.max
-
-    items = [
-        replace(item, due_on=None, status="uncovered") if item.due_on == datetime.date.max else item
-        for item in engine.deadlines(state, due_date=due)
-    ]
-    return items, str(missing[0]) if missing else ""
 
 
 def transitions_or_gap(state: CaseState, roles: list[str]) -> tuple[list[TransitionCheck], str]:
