@@ -646,6 +646,7 @@ def _new_record(
         "amount": amount,
         "violations_found": violations_found,
     }
+    data = _with_served_document(kind, data, case, served_document)
     _check_fields(kind, data, extra)
     if kind == "rights_notice":
         _check_rights_notice_data(data)
@@ -708,6 +709,20 @@ def _new_record(
             )
         )
     return record
+
+
+def _with_served_document(
+    kind: str, data: Mapping[str, Any], case: Case, served: Record | None
+) -> Mapping[str, Any]:
+    """A service receipt names the document it served, by name and number (002 第三十九条);
+    when the record points at that document, the name is taken from it rather than typed."""
+    spec = registry().kinds.get(kind)
+    if served is None or spec is None or data.get("document"):
+        return data
+    if not any(f.name == "document" for f in spec.fields):
+        return data
+    name = registry().kind_name(served.kind)
+    return {**data, "document": f"{name}（{case.number}-R{served.pk}）"}
 
 
 def _signature_snapshots(record: Record) -> list[dict[str, Any]]:

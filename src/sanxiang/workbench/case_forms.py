@@ -353,12 +353,7 @@ class RecordForm(forms.Form):
         if "service_method" in d:
             kwargs["service_method"] = d["service_method"] or None
         if d.get("served_document"):
-            served = self.case.records.filter(pk=d["served_document"]).first()
-            kwargs["served_document"] = served
-            if served is not None and "document" in self.kind.data:
-                # the receipt names what it served: 文书名称及文号 (002 第三十九条)
-                name = registry().kind_name(served.kind)
-                kwargs["data"].setdefault("document", f"{name}（{self.case.number}-R{served.pk}）")
+            kwargs["served_document"] = self.case.records.filter(pk=d["served_document"]).first()
         return kwargs
 
 

@@ -48,26 +48,6 @@ def may_act(user: User, case: Case) -> bool:
     )
 
 
-def visible_case(user: User, pk: int) -> Case | None:
-    return (
-        case_selectors.cases_visible_to(user)
-        .select_related("agency__jurisdiction", "matter", "source", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
-
-
-def visible_record(user: User, pk: int) -> Record | None:
-    return (
-        Record.objects.select_related(
-            "case__agency__jurisdiction", "made_by", "served_document", "superseded_by"
-        )
-        .prefetch_related("signatures", "case__parties")
-        .filter(case__in=case_selectors.cases_visible_to(user), pk=pk)
-        .first()
-    )
-
-
 def inbox_queryset(user: User, scope: str, today: datetime.date) -> QuerySet[Case]:
     """The cases of one inbox tab: open ones soonest-due first (Case.next_due_on, kept by
     cases.deadlines; indexes case_agency_due and case_officer_by_officer), closed ones

@@ -61,7 +61,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _case(user: User, pk: int) -> Case:
-    case = sel.visible_case(user, pk)
+    case = case_selectors.visible_case(user, pk)
     if case is None:
         raise Http404("未找到该案件，或您无权查看。")
     return case
@@ -75,7 +75,7 @@ def _acting_case(user: User, pk: int) -> Case:
 
 
 def _record(user: User, pk: int) -> Record:
-    record = sel.visible_record(user, pk)
+    record = case_selectors.visible_record(user, pk)
     if record is None:
         raise Http404("未找到该文书记录，或您无权查看。")
     return record
@@ -510,7 +510,7 @@ def _stored_file(form: Form, case: Case) -> tuple[bool, StoredFile | None]:
     sha = (form.cleaned_data.get("file_sha256") or "").lower()
     if not sha:
         return True, None
-    stored = StoredFile.objects.filter(sha256=sha, stored_by__agency_id=case.agency_id).first()
+    stored = case_selectors.agency_stored_file(case, sha)
     if stored is None:
         form.add_error("file_sha256", "未找到该文件：请先用上方的上传工具上传文件。")
         return False, None

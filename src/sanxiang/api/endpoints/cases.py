@@ -65,23 +65,14 @@ CASE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
 def _visible_case(user: User, pk: int) -> Case:
-    case = (
-        case_selectors.cases_visible_to(user)
-        .select_related("agency__jurisdiction", "matter", "source")
-        .filter(pk=pk)
-        .first()
-    )
+    case = case_selectors.visible_case(user, pk)
     if case is None:
         raise Http404(f"未找到 id 为 {pk} 的案件，或您无权查看。")
     return case
 
 
 def _visible_record(user: User, pk: int) -> Record:
-    record = (
-        Record.objects.select_related("case__agency__jurisdiction", "made_by")
-        .filter(case__in=case_selectors.cases_visible_to(user), pk=pk)
-        .first()
-    )
+    record = case_selectors.visible_record(user, pk)
     if record is None:
         raise Http404(f"未找到 id 为 {pk} 的文书记录，或您无权查看。")
     return record
@@ -119,9 +110,7 @@ def _stored_file(case: Case, sha256: str | None, field: str = "file_sha256") -> 
     """A file already uploaded (POST /api/uploads) by a user of the case's agency."""
     if not sha256:
         return None
-    stored = StoredFile.objects.filter(
-        sha256=sha256.lower(), stored_by__agency_id=case.agency_id
-    ).first()
+    stored = case_selectors.agency_stored_file(case, sha256)
     if stored is None:
         raise ValidationError(
             {field: "未找到该 SHA-256 对应的已入库文件：请先通过 /api/uploads 上传该文件。"}
