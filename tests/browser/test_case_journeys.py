@@ -31,25 +31,11 @@ from tests.browser.case_steps import (
     sign,
     stage,
 )
-from tests.browser.test_journeys import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, shot
+from tests.browser.test_journeys import shot
 from tests.cases.factories import POWER_FIELDS, World, make_world
 from tests.factories import make_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield launched
-            launched.close()
 
 
 def _tab(browser: Any) -> Any:

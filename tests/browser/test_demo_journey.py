@@ -19,7 +19,7 @@ from sanxiang.core.calendar_seed import seed_years
 from sanxiang.org.demo import DEMO_PASSWORD
 from sanxiang.org.models import Officer, User
 from tests.browser import case_steps as st
-from tests.browser.test_journeys import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, shot
+from tests.browser.test_journeys import shot
 from tests.factories import make_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,26 +34,20 @@ def demo() -> None:
 
 
 @pytest.fixture
-def tabs(demo: None, live_server: Any) -> Iterator[dict[str, Any]]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
+def tabs(demo: None, live_server: Any, browser: Any) -> Iterator[dict[str, Any]]:
+    opened = {}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         patch.setattr(st, "PASSWORD", DEMO_PASSWORD)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            opened = {}
-            for username in ACCOUNTS:
-                context = browser.new_context(
-                    locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
-                )
-                context.set_default_timeout(20_000)
-                opened[username] = context.new_page()
-                st.login(opened[username], live_server.url, username)
-            yield opened
-            browser.close()
+        for username in ACCOUNTS:
+            context = browser.new_context(
+                locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+            )
+            context.set_default_timeout(20_000)
+            opened[username] = context.new_page()
+            st.login(opened[username], live_server.url, username)
+        yield opened
+        for page in opened.values():
+            page.context.close()
 
 
 def test_demo_accounts_take_a_penalty_from_complaint_to_closure(live_server: Any, tabs) -> None:

@@ -26,7 +26,7 @@ from sanxiang.cases.models import Case, Record
 from sanxiang.core.calendar_seed import seed_years
 from sanxiang.review.models import ChecklistItem, CollectiveDiscussion, Dispute, LegalReview
 from tests.browser.case_steps import _ok, add_record, fire, goto_case, login, sign, stage
-from tests.browser.test_journeys import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, shot
+from tests.browser.test_journeys import shot
 from tests.cases.factories import World, make_world
 from tests.review.helpers import (
     DecisionCase,
@@ -41,20 +41,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FAILED_NOTE = "罚款数额超出裁量基准一般情节档次"
 FAILED_REASONS = "建议按裁量基准一般情节档次重新确定罚款数额"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield launched
-            launched.close()
 
 
 class Tabs:

@@ -5,7 +5,6 @@ resumes from the server's offset each time and the file enters the store intact.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from django.test import Client
 
 from sanxiang.records.filestore import get_store
 from sanxiang.records.models import StoredFile, UploadSession
-from tests.browser.test_journeys import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM
+from tests.browser.test_journeys import ARTIFACTS
 from tests.factories import UserFactory
 from tests.records.samples import sample, sha256
 
@@ -22,22 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.records.urls_uploader"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # meanwhile are synchronous and safe, so lift Django's guard for this module only.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield launched
-            launched.close()
 
 
 def _logged_in_page(browser: Any, base: str, user: Any) -> Any:
