@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sanxiang.procedures",
     "sanxiang.cases",
     "sanxiang.review",
+    "sanxiang.access",
     "sanxiang.archives",
     "sanxiang.disclosure",
     "sanxiang.inspections",

@@ -1,0 +1,3 @@
+"""The public portal's search index over published decisions."""
+
+__all__: list[str] = []
