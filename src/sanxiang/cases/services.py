@@ -38,6 +38,7 @@ from sanxiang.procedures.state import RecordSnapshot, TransitionRefused, Violati
 from sanxiang.records import ledger
 from sanxiang.records.models import StoredFile
 
+from . import hooks
 from .deadlines import refresh_next_due
 from .models import (
     AVInterruption,
@@ -57,6 +58,7 @@ from .state import (
     LARGE_AMOUNT_KEY,
     PROPOSED_KINDS_KEY,
     build_case_state,
+    case_lock_reason,
     is_signed,
     load_records,
     record_snapshot,
@@ -430,7 +432,11 @@ def _source_entry(source: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _lock_case(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("agency__jurisdiction").get(pk=case.pk)
+    locked = Case.objects.select_for_update().select_related("agency__jurisdiction").get(pk=case.pk)
+    reason = case_lock_reason(locked)  # e.g. the case file is archived (archives app)
+    if reason:
+        raise ValidationError(reason)
+    return locked
 
 
 # ------------------------------------------------------------------ opening
@@ -942,6 +948,7 @@ def sign_record(
     ledger.record(
         "cases.sign_record", actor=actor, obj=signature, signature=ledger.snapshot(signature)
     )
+    hooks.after_signature(record, signature)
     return signature
 
 
@@ -971,6 +978,7 @@ def record_refusal(
     ledger.record(
         "cases.record_refusal", actor=actor, obj=signature, signature=ledger.snapshot(signature)
     )
+    hooks.after_signature(record, signature)
     return signature
 
 
@@ -1025,6 +1033,7 @@ def fire_transition(
         closed=closing,
     )
     current.refresh_from_db()
+    hooks.after_transition(current, entry)
     return current
 
 
