@@ -1,0 +1,375 @@
+"""Portal search over published decisions: the index kept by the publication services and
+the one selector the portal and the API call.
+
+Only what has been published reaches the index: the current ``PublicationVersion`` (the
+redacted text and decision information that passed the confidentiality review, 000
+公示办法 第五条) — never the case, its parties or the original text.
+
+Chinese has no spaces, and PostgreSQL's text search has no Chinese parser built in, so the
+index is made of character bigrams: "行政处罚" is indexed as 行政 政处 处罚, and the last
+character of each run of Chinese characters on its own, so that a one-character query (a
+prefix query ``罚:*``) finds every occurrence. ASCII words and numbers are indexed whole and
+queried as prefixes. The lexemes are written into the ``tsvector`` and ``tsquery`` as they
+are (``'…'::tsvector``), without the text-search parser, so neither the server's locale nor
+its configuration matters. The GIN index narrows the candidates; a ``LIKE`` on the folded
+text then keeps only rows that contain each term exactly (bigrams alone would also match
+"行政处理……处罚" for 行政处罚). On SQLite (the embedded default) the ``LIKE`` does it alone.
+
+Results are ordered newest decision first. Counting a million rows for every page would be
+the slowest part of a search, so the count stops at ``COUNT_CAP`` ("10000 条以上"), and
+paging stops there too: beyond it the user narrows the query.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+
+from sanxiang.cases.models import ACTION_TYPE_CHOICES
+from sanxiang.disclosure.models import Publication, PublicationSearch, PublicationVersion
+
+MAX_QUERY_LENGTH = 50
+MAX_TERMS = 8
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+COUNT_CAP = 10_000
+MAX_OFFSET = COUNT_CAP  # results beyond the first 10000 are not paged to
+EXCERPT_LENGTH = 120
+
+ACTION_TYPES = dict(ACTION_TYPE_CHOICES)
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"([{_CJK}]+)|([0-9a-z]+)")
+_MAX_WORD = 32
+# full-width ASCII (Ａ-Ｚ, ａ-ｚ, ０-９) to ASCII; everything else (Chinese punctuation) kept
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code - 0xFEE0).isalnum()}
+
+
+class SearchInputError(ValueError):
+    """A search the portal refuses, with the message to show (in Chinese)."""
+
+
+def fold(text: str) -> str:
+    """Full-width letters and digits as ASCII, ASCII letters lower-case."""
+    return text.translate(_FOLD).lower()
+
+
+def text_lexemes(text: str) -> set[str]:
+    """The lexemes indexed for ``text`` (folded first)."""
+    lexemes: set[str] = set()
+    for match in _TOKEN_RE.finditer(fold(text)):
+        run, word = match.groups()
+        if run:
+            lexemes.update(run[i : i + 2] for i in range(len(run) - 1))
+            lexemes.add(run[-1])
+        else:
+            lexemes.add(word[:_MAX_WORD])
+    return lexemes
+
+
+def _term_query(term: str) -> list[str]:
+    """The tsquery operands that a text containing ``term`` (folded) must match."""
+    parts: list[str] = []
+    for match in _TOKEN_RE.finditer(term):
+        run, word = match.groups()
+        if run and len(run) == 1:
+            parts.append(f"'{run}':*")
+        elif run:
+            parts.extend(f"'{run[i : i + 2]}'" for i in range(len(run) - 1))
+        else:
+            parts.append(f"'{word[:_MAX_WORD]}':*")
+    return parts
+
+
+def parse_query(q: str) -> list[str]:
+    """The terms of a user's query (folded), each to be found as written. Whitespace
+    separates terms. Whatever the query holds (SQL, HTML) is only ever text to look for."""
+    q = q.strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchInputError(
+            f"检索词不能超过{MAX_QUERY_LENGTH}个字（现为{len(q)}个字），请缩短后重试。"
+        )
+    terms = list(dict.fromkeys(fold(t) for t in q.split()))
+    if len(terms) > MAX_TERMS:
+        raise SearchInputError(f"检索词最多{MAX_TERMS}个（以空格分隔），请减少后重试。")
+    if terms and not any(_TOKEN_RE.search(t) for t in terms):
+        raise SearchInputError("检索词应当包含汉字、字母或者数字。")
+    return terms
+
+
+def _tsvector_text(lexemes: Iterable[str]) -> str:
+    # Lexemes hold only Chinese characters and [0-9a-z]: nothing to quote.
+    return " ".join(sorted(lexemes))
+
+
+def _vector(lexemes: Iterable[str]) -> Cast | None:
+    if connection.vendor != "postgresql":
+        return None
+    return Cast(Value(_tsvector_text(lexemes)), output_field=SearchVectorField())
+
+
+# --- the index ----------------------------------------------------------------------------
+
+
+def _text_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "；".join(_text_value(v) for v in value.values() if v)
+    if isinstance(value, list | tuple):
+        return "；".join(_text_value(v) for v in value if v)
+    return str(value)
+
+
+def published_field(fields: dict[str, Any], *keys: str) -> str:
+    """The first of ``keys`` present in a version's published decision information."""
+    for key in keys:
+        text = _text_value(fields.get(key)).strip()
+        if text:
+            return text
+    return ""
+
+
+def entry_values(publication: Publication, version: PublicationVersion) -> dict[str, Any]:
+    """What the index holds for ``publication`` — taken from ``version`` (redacted) and the
+    publication's own public attributes only."""
+    fields = version.fields or {}
+    kind_label = Publication.Kind(publication.kind).label
+    type_label = ACTION_TYPES.get(publication.action_type, publication.action_type)
+    party = published_field(fields, "party", "parties", "行政相对人")
+    title = published_field(fields, "title", "标题") or (
+        f"{type_label}决定" if publication.kind == Publication.Kind.DECISION else kind_label
+    )
+    if party and party not in title:
+        title = f"{title}（{party}）"
+    text = "\n".join(
+        part
+        for part in (
+            title,
+            publication.document_number,
+            publication.agency.name,
+            _text_value(fields),
+            version.full_text,
+        )
+        if part
+    )
+    return {
+        "agency_id": publication.agency_id,
+        "action_type": publication.action_type,
+        "kind": publication.kind,
+        "decided_on": publication.decided_on,
+        "published_at": publication.published_at or version.made_at,
+        "document_number": publication.document_number,
+        "title": title[:255],
+        "party_name": party[:255],
+        "version_number": version.number,
+        "search_text": fold(text),
+    }
+
+
+@transaction.atomic
+def index_publication(publication: Publication) -> PublicationSearch | None:
+    """Bring the index entry of ``publication`` up to date: its current version if the
+    portal lists it, no entry otherwise. Called by the publication services inside their
+    transaction (publish, correct, withdraw)."""
+    version = publication.current_version
+    if not publication.is_public or version is None:
+        unindex_publication(publication)
+        return None
+    values = entry_values(publication, version)
+    entry, _created = PublicationSearch.objects.update_or_create(
+        publication=publication, defaults=values
+    )
+    vector = _vector(text_lexemes(values["search_text"]))
+    if vector is not None:
+        PublicationSearch.objects.filter(pk=entry.pk).update(search_vector=vector)
+    return entry
+
+
+@transaction.atomic
+def unindex_publication(publication: Publication) -> None:
+    """Remove ``publication`` from the portal's search (withdrawn, 000 公示办法 第二十一条)."""
+    PublicationSearch.objects.filter(publication=publication).delete()
+
+
+def reindex(*, batch_size: int = 500) -> int:
+    """Rebuild the whole index, one batch of publications per transaction (keyset by id).
+    Returns the number of entries written."""
+    written = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Publication.objects.filter(pk__gt=last_id)
+                .select_related("agency", "current_version")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return written
+            for publication in batch:
+                if index_publication(publication) is not None:
+                    written += 1
+            last_id = batch[-1].pk
+
+
+# --- the selector -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    items: Sequence[PublicationSearch]
+    terms: Sequence[str]
+    page: int
+    per_page: int
+    count: int  # capped at COUNT_CAP
+    count_capped: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-min(self.count, MAX_OFFSET) // self.per_page))
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str = ""
+    agency_id: int | None = None
+    action_type: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    terms: Sequence[str] = field(default_factory=tuple)
+
+
+def check_filters(
+    *,
+    q: str = "",
+    agency_id: int | None = None,
+    action_type: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> SearchFilters:
+    """Validated filters, or SearchInputError with the reason."""
+    terms = parse_query(q)
+    if action_type and action_type not in ACTION_TYPES:
+        raise SearchInputError("执法行为类别不正确，请从列表中选择。")
+    if date_from and date_to and date_from > date_to:
+        raise SearchInputError("决定日期的起始日期不能晚于截止日期。")
+    return SearchFilters(
+        q=q.strip(),
+        agency_id=agency_id,
+        action_type=action_type,
+        date_from=date_from,
+        date_to=date_to,
+        terms=tuple(terms),
+    )
+
+
+def _matching(filters: SearchFilters) -> QuerySet[PublicationSearch]:
+    qs = PublicationSearch.objects.all()
+    if filters.agency_id is not None:
+        qs = qs.filter(agency_id=filters.agency_id)
+    if filters.action_type:
+        qs = qs.filter(action_type=filters.action_type)
+    if filters.date_from:
+        qs = qs.filter(decided_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(decided_on__lte=filters.date_to)
+    if filters.terms:
+        if connection.vendor == "postgresql":
+            operands = [part for term in filters.terms for part in _term_query(term)]
+            qs = qs.filter(
+                RawSQL(
+                    f'"{PublicationSearch._meta.db_table}"."search_vector" @@ %s::tsquery',
+                    [" & ".join(operands)],
+                    output_field=BooleanField(),
+                )
+            )
+        condition = Q()
+        for term in filters.terms:
+            condition &= Q(search_text__contains=term)
+        qs = qs.filter(condition)
+    return qs
+
+
+def search_decisions(
+    *,
+    q: str = "",
+    agency_id: int | None = None,
+    action_type: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    offset: int | None = None,
+) -> SearchResults:
+    """Published decisions matching the query and filters, newest decision first.
+
+    ``page`` (from 1) or ``offset`` choose the slice; neither goes past ``MAX_OFFSET``.
+    Raises SearchInputError for a query the portal refuses."""
+    filters = check_filters(
+        q=q, agency_id=agency_id, action_type=action_type, date_from=date_from, date_to=date_to
+    )
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    if offset is None:
+        page = max(1, page)
+        offset = (page - 1) * per_page
+    else:
+        page = offset // per_page + 1
+    if offset < 0:
+        raise SearchInputError("起始位置不能为负数。")
+    if offset >= MAX_OFFSET:
+        raise SearchInputError(f"只能查看前{COUNT_CAP}条结果，请增加检索词或者缩小日期范围后重试。")
+    qs = _matching(filters)
+    rows = list(
+        qs.select_related("agency")
+        .defer("search_vector")
+        .order_by("-decided_on", "-id")[offset : offset + per_page + 1]
+    )
+    has_next = len(rows) > per_page and offset + per_page < MAX_OFFSET
+    items = rows[:per_page]
+    # a first page that is also the last needs no COUNT
+    count = len(items) if offset == 0 and not has_next else qs.order_by()[: COUNT_CAP + 1].count()
+    return SearchResults(
+        items=items,
+        terms=filters.terms,
+        page=page,
+        per_page=per_page,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        has_next=has_next,
+    )
+
+
+def latest_decisions(limit: int = 10) -> list[PublicationSearch]:
+    """The newest published decisions, for the portal's home page."""
+    return list(
+        PublicationSearch.objects.select_related("agency")
+        .defer("search_vector", "search_text")
+        .order_by("-decided_on", "-id")[:limit]
+    )
+
+
+def excerpt(entry: PublicationSearch, terms: Sequence[str], length: int = EXCERPT_LENGTH) -> str:
+    """A piece of the entry's (redacted) text around the first term found."""
+    text = re.sub(r"\s+", " ", entry.search_text)
+    at = min((i for i in (text.find(t) for t in terms) if i >= 0), default=0)
+    start = max(0, at - length // 3)
+    piece = text[start : start + length]
+    return ("…" if start else "") + piece + ("…" if start + length < len(text) else "")
