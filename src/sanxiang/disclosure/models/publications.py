@@ -21,7 +21,13 @@ from django.db import models
 from sanxiang.cases.models import ACTION_TYPE_CHOICES, Case, Record
 from sanxiang.org.models import Agency
 
-__all__ = ["ConfidentialityReview", "Publication", "PublicationVersion"]
+__all__ = [
+    "OPEN_STATUSES",
+    "PUBLIC_STATUSES",
+    "ConfidentialityReview",
+    "Publication",
+    "PublicationVersion",
+]
 
 
 class Publication(models.Model):
@@ -35,6 +41,7 @@ class Publication(models.Model):
         AWAITING_REVIEW = "awaiting_review", "待保密审查"
         APPROVED = "approved", "已审查待公开"
         PUBLISHED = "published", "已公开"
+        CORRECTION_DUE = "correction_due", "待更正"
         WITHDRAWAL_DUE = "withdrawal_due", "待撤下"
         WITHDRAWN = "withdrawn", "已撤下"
 
@@ -65,6 +72,8 @@ class Publication(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=Status.choices, default=Status.AWAITING_REVIEW
     )
+    # The date the publisher's next step is due (publish, correct or withdraw), for the queue.
+    next_due_on = models.DateField("待办期限", null=True, blank=True)
     published_at = models.DateTimeField("首次公开时间", null=True, blank=True)
     current_version = models.OneToOneField(
         "PublicationVersion",
@@ -94,10 +103,7 @@ class Publication(models.Model):
         ordering = ["due_on", "id"]
         indexes = [
             # the publisher's queue: an agency's open publications, soonest due first
-            models.Index(fields=["agency", "status", "due_on"], name="publication_queue"),
-            models.Index(
-                fields=["agency", "status", "withdrawal_due_on"], name="publication_withdrawal"
-            ),
+            models.Index(fields=["agency", "status", "next_due_on"], name="publication_queue"),
         ]
 
     def __str__(self) -> str:
@@ -106,7 +112,37 @@ class Publication(models.Model):
     @property
     def is_public(self) -> bool:
         """Listed on the portal: published, or published and awaiting withdrawal."""
-        return self.status in {self.Status.PUBLISHED, self.Status.WITHDRAWAL_DUE}
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def withdrawal_notice(self) -> str:
+        """What the portal shows in place of a withdrawn decision (000 公示办法 第二十一条)."""
+        if self.status != self.Status.WITHDRAWN or self.withdrawn_at is None:
+            return ""
+        from django.utils import timezone
+
+        when = timezone.localtime(self.withdrawn_at)
+        reason = self.get_revocation_kind_display()
+        note = f"（{self.revocation_note}）" if self.revocation_note else ""
+        return f"本执法决定信息已于{when:%Y年%m月%d日}撤下，原因：执法决定{reason}{note}。"
+
+
+PUBLIC_STATUSES = frozenset(
+    {
+        Publication.Status.PUBLISHED,
+        Publication.Status.CORRECTION_DUE,
+        Publication.Status.WITHDRAWAL_DUE,
+    }
+)
+# The publisher still has something to do.
+OPEN_STATUSES = frozenset(
+    {
+        Publication.Status.AWAITING_REVIEW,
+        Publication.Status.APPROVED,
+        Publication.Status.CORRECTION_DUE,
+        Publication.Status.WITHDRAWAL_DUE,
+    }
+)
 
 
 class ConfidentialityReview(models.Model):
