@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ArchivesConfig(AppConfig):
     name = "sanxiang.archives"
     verbose_name = "案卷与归档"
+
+    def ready(self) -> None:
+        # The cases services refuse writes on an archived case; the cases app cannot import
+        # this app (data flows one way), so this app hands it the check.
+        from sanxiang.cases.state import register_case_lock
+
+        from .services import archived_lock
+
+        register_case_lock(archived_lock)

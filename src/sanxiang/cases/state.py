@@ -113,6 +113,27 @@ def review_status(case: Case, records: Sequence[Record] | None = None) -> Review
     return _review_status_provider(case, load_records(case) if records is None else records)
 
 
+CaseLock = Callable[[Case], str | None]
+_case_locks: list[CaseLock] = []
+
+
+def register_case_lock(lock: CaseLock) -> None:
+    """A higher app (archives) hands in a check that says why a case may no longer change
+    (an archived case file is read-only), or None. The cases services refuse every write on
+    a case a lock names; the cases app cannot import that app (data flows one way)."""
+    if lock not in _case_locks:
+        _case_locks.append(lock)
+
+
+def case_lock_reason(case: Case) -> str | None:
+    """Why no record, correction, signature, evidence or AV may be added to ``case``."""
+    for lock in _case_locks:
+        reason = lock(case)
+        if reason:
+            return reason
+    return None
+
+
 def av_requirements(case: Case, on: datetime.date) -> dict[str, AVLevel]:
     """Stage → AV level from the agency's AV matter list (one query)."""
     procedure = get_procedure(case.procedure)
