@@ -1,0 +1,325 @@
+"""Detectors: personal values the case does not know (000 公示办法 第十七条第（一）项), found
+by their form.
+
+Each detector scans the normalised text (``normalize``: same offsets as the original) and
+yields ``(start, end, type)``. Numbers are checked, not guessed: an 18-digit ID number must
+carry its GB 11643 check digit (``stdnum.cn.ric``), a bank card its Luhn digit, unless a label
+says what the number is (身份证号码：…, 账号：…) — a mistyped number after such a label is
+still personal. What must stay public is never taken for a personal value: a string that
+validates as a 统一社会信用代码 (``stdnum.cn.uscc``), a number after 执法证号 / 注册号 / 文号 /
+案号, service numbers (12345, 400/800), and anything inside 《》 (statute titles) — the caller
+drops spans that overlap the keep list and the parties' public values.
+
+The patterns are compiled once and mostly begin with a literal, so that a scan is linear;
+detectors whose keyword is absent from the text are skipped by a substring test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from stdnum import luhn
+from stdnum.cn import ric, uscc
+
+Hit = tuple[int, int, str]
+
+_CJK = "\u4e00-\u9fff"
+_STOP = "，。；;,、\n"
+
+_ID18 = re.compile(r"[1-9]\d{5}[ \-]?(?:18|19|20)\d{6}[ \-]?\d{3}[\dXx]")
+_ID15 = re.compile(r"[1-9]\d{14}")
+_USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
+_MOBILE = re.compile(r"(?:(?:\+|00)[ ]?86[ \-]?)?1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}")
+_LANDLINE = re.compile(
+    r"\(?0(?:10|2\d|[3-9]\d{2})\)?[ \-]?[2-9]\d{6,7}(?:[ ]?(?:转|-|ext\.?|分机)[ ]?\d{1,5})?"
+)
+_CARD = re.compile(r"[1-9]\d{15,18}|[1-9]\d{3}(?:[ \-]\d{4}){3}(?:[ \-]?\d{1,3})?")
+
+_ID_LABEL = re.compile(
+    r"(?:身份证件号码|身份证号码|身份证号|身份证|公民身份号码|证件号码)"
+    r"[^0-9A-Za-z\n]{0,6}?(\d[\d \-]{12,20}[\dXx])"
+)
+_PHONE_LABEL = re.compile(
+    r"(?:联系电话|联系方式|电话号码|移动电话|固定电话|手机号码|手机号|手机|电话|座机|传真|"
+    r"Tel|TEL|tel|QQ号码|QQ号|QQ)"
+    r"[^0-9\n]{0,6}?((?:\+?86[ \-]?)?\(?\d[\d \-()]{3,20}\d)"
+)
+_BANK_LABEL = re.compile(
+    r"(?:银行卡号|银行账号|银行帐号|银行账户|银行帐户|卡号|账号|帐号|账户|帐户)"
+    r"[^0-9\n]{0,8}?(\d[\d \-]{6,32}\d)"
+)
+_PUBLIC_LABEL = re.compile(
+    r"(?:执法证件编号|执法证件号码?|执法证编号|执法证号码?|执法证|工作证号|注册号|信用代码|"
+    r"文号|案号|编号)[^" + _STOP + r"]{0,8}$"
+)
+_PERSONAL_LABEL_IN = ("身份证", "电话", "手机", "账号", "帐号", "卡号", "证书编号", "权证")
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+
+_OPEN = "[(\\[〔【]"
+_CLOSE = "[)\\]〕】]"
+_CERTIFICATES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "不动产",
+        re.compile(
+            rf"[{_CJK}]{_OPEN}\s*\d{{4}}\s*{_CLOSE}\s*[{_CJK}]{{0,12}}?不动产(?:权|证明)\s*第?\s*"
+            r"[0-9A-Za-z]+\s*号"
+        ),
+    ),
+    (
+        "房权证",
+        re.compile(rf"[{_CJK}]?房权证[{_CJK}0-9A-Za-z]{{0,12}}?字\s*第?\s*[0-9A-Za-z\-]+\s*号"),
+    ),
+    (
+        "用",
+        re.compile(
+            rf"[{_CJK}]?(?:国用|集用|集建)\s*{_OPEN}\s*\d{{4}}\s*{_CLOSE}\s*第?\s*"
+            r"[0-9A-Za-z\-]+\s*号"
+        ),
+    ),
+    (
+        "证",
+        re.compile(
+            r"(?:不动产权证书编号|不动产权证书号|不动产权证号|房屋所有权证号|房产证号|房权证号|"
+            r"土地使用权证号|土地证号|产权证号|权属证书编号|机动车登记证书编号|登记证书编号)"
+            rf"[^0-9A-Za-z{_CJK}\n]{{0,4}}([0-9A-Za-z{_CJK}()\[\]〔〕【】\-]{{4,40}}?)"
+            r"(?=[，。；;,\s)）]|$)"
+        ),
+    ),
+)
+
+_ADDRESS_LABEL = re.compile(
+    r"(家庭住址|家庭地址|现住址|现住(?!院)|住址|住所地|住所|家住|居住于|居住在|居住地|"
+    r"现居住于|现居住地|现居于|户籍地址|户籍所在地|户籍地|联系地址|通讯地址|送达地址|经常居住地)"
+    r"(?:为|是|在|于)?[:\s]*([^，。；;,\n(]{2,60})"
+)
+# Labels an organisation's registered address also goes by (public for organisations).
+_ORG_ADDRESS_LABELS = frozenset({"住所", "住所地", "送达地址", "联系地址", "通讯地址"})
+_RESIDENCE = re.compile(
+    r"(?:路|街|道|巷|胡同|弄|村)[0-9\-]{1,6}号(?:院)?"
+    r"(?:[0-9A-Za-z\-]{1,5}(?:号楼|栋|幢|单元|层|楼|号))*[0-9A-Za-z\-]{1,5}(?:单元|室|户)"
+)
+_ADDRESS_STOP = re.compile(rf"[^{_CJK}0-9]|[在于住至到的和与是为]")
+
+_HEALTH: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("患有", re.compile(r"患有[^" + _STOP + r"]{1,15}")),
+    (
+        "",
+        re.compile(
+            r"(?:精神疾病|精神病|精神障碍|智力障碍|(?:智力|肢体|视力|听力|言语|精神|多重)?残疾"
+            r"(?:人)?(?:[一二三四]级)?|艾滋病|病史|传染病|癌症|抑郁症|住院治疗|怀孕|哺乳期)"
+        ),
+    ),
+    ("状况", re.compile(r"(?:身体状况|健康状况)[^" + _STOP + r"]{0,20}")),
+    ("病情", re.compile(r"病情[^" + _STOP + r"]{0,20}")),
+)
+_PROPERTY: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "存款",
+        re.compile(
+            r"(?:银行)?存款(?:余额)?(?:共计|合计|约|为|有)?(?:人民币)?\s*[0-9.,]+\s*(?:万|亿)?元"
+        ),
+    ),
+    ("名下", re.compile(r"名下[^" + _STOP + r"]{1,30}")),
+    (
+        "",
+        re.compile(
+            r"(?:财产状况|家庭财产|个人财产|资产状况|收入状况|经济状况|负债)[^" + _STOP + r"]{0,40}"
+        ),
+    ),
+    ("收入", re.compile(r"[月年]收入(?:为|约|共)?(?:人民币)?\s*[0-9.,]+\s*(?:万)?元")),
+    ("", re.compile(r"家庭经济困难|经济困难|最低生活保障|低保户|低保|贫困户|特困人员")),
+)
+
+
+def _touches_alnum(norm: str, start: int, end: int) -> bool:
+    before = norm[start - 1] if start > 0 else ""
+    after = norm[end] if end < len(norm) else ""
+    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+
+
+def _bounded(pattern: re.Pattern[str], norm: str) -> Iterator[tuple[int, int]]:
+    """Matches that do not touch an ASCII letter or digit on either side."""
+    pos = 0
+    search = pattern.search
+    while True:
+        match = search(norm, pos)
+        if match is None:
+            return
+        start, end = match.span()
+        if _touches_alnum(norm, start, end):
+            pos = start + 1
+            continue
+        yield start, end
+        pos = end
+
+
+def _compact(value: str) -> str:
+    return "".join(ch for ch in value if ch.isalnum()).upper()
+
+
+def _publicly_labelled(norm: str, start: int) -> bool:
+    """The number follows 执法证号 / 注册号 / 文号 … in the same clause (and no personal label
+    comes between)."""
+    window = norm[max(0, start - 16) : start]
+    match = _PUBLIC_LABEL.search(window)
+    if match is None:
+        return False
+    after = window[match.start() :]
+    return not any(label in after for label in _PERSONAL_LABEL_IN) and "身份" not in window
+
+
+def _service_number(digits: str) -> bool:
+    """12345, 12315, 95588, 400/800 numbers: public service lines."""
+    return len(digits) <= 6 or (len(digits) == 10 and digits[:3] in ("400", "800"))
+
+
+def _is_id(value: str) -> bool:
+    return bool(ric.is_valid(_compact(value)))
+
+
+def _is_old_id(value: str) -> bool:
+    """A 15-digit ID number of the 1980s and 90s: a region code and a plausible yymmdd."""
+    month, day = int(value[8:10]), int(value[10:12])
+    return value[0] in "12345678" and 1 <= month <= 12 and 1 <= day <= 31
+
+
+def uscc_regions(norm: str) -> list[tuple[int, int]]:
+    """Where a valid 统一社会信用代码 stands: never an ID number or a bank card."""
+    return [(s, e) for s, e in _bounded(_USCC, norm) if uscc.is_valid(norm[s:e])]
+
+
+def _overlaps(regions: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in regions)
+
+
+def detect_numbers(norm: str) -> list[Hit]:
+    if not any(ch.isdigit() for ch in norm):
+        return []
+    hits: list[Hit] = []
+    public = uscc_regions(norm)
+    for start, end in _bounded(_ID18, norm):
+        value = norm[start:end]
+        if _is_id(value) and not _publicly_labelled(norm, start):
+            if _overlaps(public, start, end) and "信用代码" in norm[max(0, start - 16) : start]:
+                continue
+            hits.append((start, end, "id_number"))
+    for start, end in _bounded(_ID15, norm):
+        if _is_old_id(norm[start:end]) and not _publicly_labelled(norm, start):
+            hits.append((start, end, "id_number"))
+    for regex, group, kind in (
+        (_ID_LABEL, 1, "id_number"),
+        (_BANK_LABEL, 1, "bank_account"),
+        (_PHONE_LABEL, 1, "phone"),
+    ):
+        for match in regex.finditer(norm):
+            start, end = match.span(group)
+            digits = "".join(ch for ch in match.group(group) if ch.isdigit())
+            if kind == "phone" and (_service_number(digits) or len(digits) > 13):
+                continue
+            if kind == "bank_account" and not 8 <= len(digits) <= 30:
+                continue
+            if _touches_alnum(norm, start, end) or _overlaps(public, start, end):
+                continue
+            hits.append((start, end, kind))
+    for start, end in _bounded(_CARD, norm):
+        digits = _compact(norm[start:end])
+        if (
+            luhn.is_valid(digits)
+            and not _overlaps(public, start, end)
+            and not _publicly_labelled(norm, start)
+        ):
+            hits.append((start, end, "bank_account"))
+    for pattern in (_MOBILE, _LANDLINE):
+        for start, end in _bounded(pattern, norm):
+            if _overlaps(public, start, end) or _publicly_labelled(norm, start):
+                continue
+            hits.append((start, end, "phone"))
+    return hits
+
+
+def detect_email(norm: str) -> list[Hit]:
+    if "@" not in norm:
+        return []
+    return [(m.start(), m.end(), "email") for m in _EMAIL.finditer(norm)]
+
+
+def detect_certificates(norm: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for keyword, pattern in _CERTIFICATES:
+        if keyword not in norm:
+            continue
+        for match in pattern.finditer(norm):
+            group = 1 if pattern.groups else 0
+            hits.append((match.start(group), match.end(group), "property_certificate"))
+    return hits
+
+
+def _residence_start(norm: str, road: int) -> int:
+    """Where an unlabelled address that reaches its road at ``road`` begins: back over
+    characters and digits, to the last punctuation or 在/于/住 … at most 20 characters."""
+    floor = max(0, road - 20)
+    start = road
+    while start > floor and not _ADDRESS_STOP.match(norm[start - 1]):
+        start -= 1
+    return start
+
+
+def detect_addresses(norm: str, *, organisations_only: bool) -> list[Hit]:
+    """Addresses after a label (住址：…) up to the clause's end, and unlabelled residences
+    (…路88号3号楼2单元501室). When the parties are all organisations, 住所 and the other
+    labels an organisation's registered address goes by are not redacted (000 公示办法
+    第十七条第（二）项 does not list it)."""
+    hits: list[Hit] = []
+    for match in _ADDRESS_LABEL.finditer(norm):
+        if organisations_only and match.group(1) in _ORG_ADDRESS_LABELS:
+            continue
+        start, end = match.span(2)
+        while end > start and norm[end - 1] in " ）)":
+            end -= 1
+        if end - start >= 2:
+            hits.append((start, end, "address"))
+    if "号" in norm:
+        for match in _RESIDENCE.finditer(norm):
+            hits.append((_residence_start(norm, match.start()), match.end(), "address"))
+    return hits
+
+
+def _phrases(norm: str, table: tuple[tuple[str, re.Pattern[str]], ...], kind: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for keyword, pattern in table:
+        if keyword and keyword not in norm:
+            continue
+        hits.extend((m.start(), m.end(), kind) for m in pattern.finditer(norm))
+    return hits
+
+
+def detect_health(norm: str) -> list[Hit]:
+    return _phrases(norm, _HEALTH, "health")
+
+
+def detect_property_status(norm: str) -> list[Hit]:
+    return _phrases(norm, _PROPERTY, "property_status")
+
+
+_TITLE = re.compile(r"《[^《》\n]{1,80}》")
+
+
+def title_regions(norm: str) -> list[tuple[int, int]]:
+    """Statute and document titles in 《》: public, whatever words they contain."""
+    if "《" not in norm:
+        return []
+    return [m.span() for m in _TITLE.finditer(norm)]
+
+
+def detect(norm: str, *, organisations_only: bool = False) -> list[Hit]:
+    """Every detector's hits (they may overlap; the caller merges)."""
+    return [
+        *detect_numbers(norm),
+        *detect_email(norm),
+        *detect_certificates(norm),
+        *detect_addresses(norm, organisations_only=organisations_only),
+        *detect_health(norm),
+        *detect_property_status(norm),
+    ]
