@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
+from sanxiang.access import selectors as access_selectors
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.deadlines import UNCOVERED_LABEL_PREFIX, case_deadlines
 from sanxiang.cases.models import AVRecording, Case, CaseOfficer, Evidence, Record
@@ -112,6 +113,7 @@ class RecordView:
     superseded: bool
     missing: list[SignatureSpec]
     fields: list[tuple[str, str]]
+    access: access_selectors.Decision | None = None  # set when the record is marked
 
 
 @dataclass
@@ -152,6 +154,8 @@ class CasePage:
     av_level: str
     finished: bool
     officers: list[Officer]
+    # confidentiality marks and what this user may read (sanxiang.access)
+    access: access_selectors.CaseAccess | None = None
 
 
 def record_view(procedure: Procedure, record: Record) -> RecordView:
@@ -235,7 +239,19 @@ def case_page(user: User, case: Case, today: datetime.date) -> CasePage:
     for o in officers:
         block(o.stage).officers.append(o)
 
+    access = access_selectors.case_access(user, case)
+    for b in blocks.values():
+        for rv in b.records:
+            rv.access = access.get("record", rv.record.pk)
+        for e in b.evidence:
+            e.access = access.get("evidence", e.pk)  # type: ignore[attr-defined]
+        for a in b.av:
+            a.access = access.get("av", a.pk)  # type: ignore[attr-defined]
     timeline = _timeline(case, procedure, records, evidence, av, officers, fired)
+    for event in timeline:  # a marked item's content stays off the timeline of who may not read it
+        locked = access.locked_label(event.anchor)
+        if locked:
+            event.what = locked
     roles = acting_roles(user)
     due, gap = case_deadlines(state)
     transitions, transitions_gap = transitions_or_gap(state, roles)
@@ -260,6 +276,7 @@ def case_page(user: User, case: Case, today: datetime.date) -> CasePage:
         av_level=state.av_requirements.get(case.stage, "none"),
         finished=engine.is_finished(state),
         officers=list(Officer.objects.filter(agency_id=case.agency_id).order_by("name")[:500]),
+        access=access,
     )
 
 

@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanxiang.access import copies as access_copies
+from sanxiang.access import selectors as access_selectors
+from sanxiang.access import services as access_services
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases import services
 from sanxiang.cases.documents import record_filename, record_pdf
@@ -33,6 +36,7 @@ from sanxiang.records.filestore import get_store
 from sanxiang.records.models import StoredFile
 from sanxiang.review import selectors as review_selectors
 
+from . import access_views
 from . import case_selectors as sel
 from .case_forms import (
     SCOPES,
@@ -225,6 +229,8 @@ def _render_case(
     user = _user(request)
     bound = bound or {}
     page = sel.case_page(user, case, timezone.localdate())
+    if page.access is not None:  # marked items shown to this user are on the ledger
+        access_services.log_case_view(actor=user, access=page.access)
     acting = sel.may_act(user, case) and case.status == Case.Status.OPEN
     record_forms = []
     sign_forms: dict[int, Form] = {}
@@ -277,6 +283,9 @@ def _render_case(
         and not case.collective_discussion_required,
         "parties": list(case.parties.all()),
         "refusable": REFUSABLE_ROLES,
+        "may_mark": access_selectors.may_mark(user, case),
+        "may_lift": access_selectors.may_lift(user, case),
+        "mark_levels": access_selectors.level_choices(),
     }
     return render(request, "workbench/cases/detail.html", context, status=status)
 
@@ -594,8 +603,13 @@ def add_av_recording(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def record_document(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _record(_user(request), pk)
-    response = HttpResponse(record_pdf(record), content_type="application/pdf")
+    user = _user(request)
+    record = _record(user, pk)
+    # a marked record: logged, refused without entitlement or grant, watermarked under a grant
+    decision = access_services.open_item(actor=user, item=record, how="pdf")
+    access_services.refuse(decision)
+    pdf = access_copies.watermark_pdf(record_pdf(record), decision.watermark(timezone.now()))
+    response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "inline" if request.GET.get("inline") else "attachment"
     response["Content-Disposition"] = (
         f'{disposition}; filename="R{record.pk}.pdf"; '
@@ -619,7 +633,14 @@ def stored_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     if item is None or item.stored_file is None:
         raise Http404("未找到该文件，或您无权查看。")
     stored = item.stored_file
-    services.log_file_download(actor=user, case=item.case, item=item, stored=stored)
+    # a marked item: access.download (or access.denied) on the ledger instead, copy grant needed
+    decision = access_services.open_item(actor=user, item=item, how="download", copy=True)
+    access_services.refuse(decision)
+    if decision.mark is None:
+        services.log_file_download(actor=user, case=item.case, item=item, stored=stored)
+    copy = access_views.watermarked_copy(decision, stored)
+    if copy is not None:
+        return copy
     return FileResponse(
         get_store().open(stored.sha256),
         as_attachment=True,

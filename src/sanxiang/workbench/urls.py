@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import cards, case_views, review_views, views
+from . import access_views, cards, case_views, review_views, views
 
 app_name = "workbench"
 urlpatterns: list[URLPattern] = [
@@ -29,3 +29,4 @@ urlpatterns: list[URLPattern] = [
     path("files/<slug:kind>/<int:pk>/", case_views.stored_file, name="stored_file"),
 ]
 urlpatterns += review_views.urlpatterns  # 法制审核: reviews/…
+urlpatterns += access_views.urlpatterns  # 调阅、复制: access/…

@@ -16,6 +16,9 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from sanxiang.access import copies as access_copies
+from sanxiang.access import selectors as access_selectors
+from sanxiang.access import services as access_services
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases import services as case_services
 from sanxiang.cases.documents import record_pdf
@@ -252,7 +255,12 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
     summary="案件全过程记录（环节流转、文书及签名/拒签、更正、证据、音像记录，按时间排序）",
 )
 def get_trail(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    case = _visible_case(current_user(request), case_id)
+    user = current_user(request)
+    case = _visible_case(user, case_id)
+    # marked items: content only for those who may read it (logged); the others get the item
+    # without its content (record/evidence/av null) — sanxiang.access
+    access = access_selectors.case_access(user, case)
+    access_services.log_case_view(actor=user, access=access, where="api")
     items: list[dict[str, Any]] = []
     for t in case.transitions.select_related("fired_by").order_by("version"):
         items.append(
@@ -274,8 +282,9 @@ def get_trail(request: HttpRequest, case_id: int) -> dict[str, Any]:
         )
     records = case_selectors.case_trail(case).select_related("superseded_by")
     for r in records:
+        shown = r if access.readable("record", r.pk) else None
         items.append(
-            {"type": "record", "on": r.made_on, "at": r.made_at, "stage": r.stage, "record": r}
+            {"type": "record", "on": r.made_on, "at": r.made_at, "stage": r.stage, "record": shown}
         )
     for e in case.evidence.select_related("stored_file"):
         items.append(
@@ -284,7 +293,7 @@ def get_trail(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "on": timezone.localdate(e.collected_at),
                 "at": e.collected_at,
                 "stage": e.stage,
-                "evidence": e,
+                "evidence": e if access.readable("evidence", e.pk) else None,
             }
         )
     av_rows = case.av_recordings.select_related("stored_file").prefetch_related("interruptions")
@@ -295,7 +304,7 @@ def get_trail(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "on": timezone.localdate(av.started_at),
                 "at": av.started_at,
                 "stage": av.stage,
-                "av": av,
+                "av": av if access.readable("av", av.pk) else None,
             }
         )
     items.sort(key=lambda i: (i["on"], i["at"]))
@@ -561,7 +570,12 @@ def add_av_recording(
     },
 )
 def record_document(request: HttpRequest, record_id: int) -> HttpResponse:
-    record = _visible_record(current_user(request), record_id)
-    response = HttpResponse(record_pdf(record), content_type="application/pdf")
+    user = current_user(request)
+    record = _visible_record(user, record_id)
+    # a marked record: logged; 403 without entitlement or grant; watermarked under a grant
+    decision = access_services.open_item(actor=user, item=record, how="pdf", where="api")
+    access_services.refuse(decision)
+    pdf = access_copies.watermark_pdf(record_pdf(record), decision.watermark(timezone.now()))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="R{record.pk}.pdf"'
     return response
