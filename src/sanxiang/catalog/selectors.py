@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from sanxiang.org import selectors as org_selectors
@@ -30,6 +30,7 @@ from .models import (
     DiscretionTier,
     ItemStatus,
     PowerItem,
+    ServiceGuide,
 )
 
 M = TypeVar("M", bound=CatalogItem)
@@ -203,3 +204,36 @@ def av_requirement(
     if not matters:
         return None
     return max(matters, key=lambda m: (_STRENGTH[AVRequirement(m.requirement)], -m.pk))
+
+
+# --------------------------------------------------------------------------- 事前公开 pages
+
+
+def list_last_changed(
+    model: type[M], *, agency: Agency, on: datetime.date | None = None
+) -> datetime.date | None:
+    """The last day up to `on` the agency's list changed: a version registered (a new entry
+    or a revision, shown from that day) or an entry withdrawn. Two aggregate queries."""
+    on = on or timezone.localdate()
+    versions = model._default_manager.filter(agency=agency)
+    registered = versions.aggregate(d=Max("created_at"))["d"]
+    withdrawn = versions.filter(status=ItemStatus.WITHDRAWN, valid_to__lte=on).aggregate(
+        d=Max("valid_to")
+    )["d"]
+    registered_on = timezone.localtime(registered).date() if registered else None
+    known = [d for d in (registered_on, withdrawn) if d is not None and d <= on]
+    return max(known) if known else None
+
+
+def published_power_items(agency: Agency, *, category: str = "") -> QuerySet[PowerItem]:
+    """The agency's 权责清单 as published, optionally one 职权类别 (lazy: callers paginate)."""
+    qs = published(PowerItem, agency=agency)
+    if category:
+        qs = qs.filter(category=category)
+    return qs
+
+
+def current_service_guide(agency: Agency, pk: int) -> ServiceGuide | None:
+    """One current 服务指南 of the agency, or None (a superseded or withdrawn one is not
+    published)."""
+    return published(ServiceGuide, agency=agency).filter(pk=pk).first()

@@ -1,0 +1,275 @@
+"""Whether an agency updated its published lists in time after a change (000 公示办法
+第二十一条: 法律、法规、规章及机构职能变化、执法人员变动的，应当在变动之日起7个工作日内更新相关
+行政执法信息; 001 河南公示办法 第二十二条: 20个工作日; 002 第二十条: 及时, no fixed period).
+
+The period is the profile rule ``disclosure.update_deadline``. Reads only; derived from data
+the system already holds, no table of its own:
+
+* A list entry revised because the law or the agency's functions changed carries the day of
+  that change (``change_occurred_on``). The portal shows a list's current versions live, so
+  the list was updated the day the new version was registered (``created_at``); the
+  obligation is met on time if that day is not after the due day.
+* Staff changes — an officer leaving, a certificate suspended or revoked — need no action on
+  the lists: the 执法人员清单 reads the officers and certificates live and drops the officer
+  the same day (status 实时更新).
+
+A due day in a year the working-day calendar does not cover is never guessed: the row says
+日历未覆盖, unless the update came within as many calendar days as the period has working
+days (then it is known to be on time).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils import timezone
+
+from sanxiang.core.rules import get_profile
+from sanxiang.core.workdays import CalendarNotCovered, due_date
+from sanxiang.org.models import Agency, Certificate, Officer
+
+from .models import (
+    AVMatter,
+    CatalogItem,
+    DiscretionStandard,
+    PowerItem,
+    RandomInspectionItem,
+    RemedyChannel,
+    ServiceGuide,
+    SupervisionChannel,
+)
+
+RULE_KEY = "disclosure.update_deadline"
+
+#: The lists whose entries are versioned, in the order of 000 公示办法 第七条.
+LIST_MODELS: tuple[type[CatalogItem], ...] = (
+    PowerItem,
+    RandomInspectionItem,
+    DiscretionStandard,
+    ServiceGuide,
+    RemedyChannel,
+    SupervisionChannel,
+    AVMatter,
+)
+
+#: How far back the log reaches by default, and how many rows per source it reads at most.
+DEFAULT_WINDOW_DAYS = 365
+ROWS_PER_SOURCE = 200
+
+
+class UpdateStatus(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    LIVE = "live"
+    NO_FIXED_PERIOD = "no_fixed_period"
+    UNCOVERED = "uncovered"
+
+
+STATUS_LABELS = {
+    UpdateStatus.ON_TIME: "按期更新",
+    UpdateStatus.LATE: "逾期更新",
+    UpdateStatus.LIVE: "实时更新",
+    UpdateStatus.NO_FIXED_PERIOD: "已更新（未规定固定期限）",
+    UpdateStatus.UNCOVERED: "日历未覆盖",
+}
+
+
+@dataclass(frozen=True)
+class UpdateObligation:
+    """One change the published lists had to follow, and whether they did in time."""
+
+    list_name: str  # 权责清单, 执法人员清单 …
+    subject: str  # the entry or the officer
+    event: str  # what changed
+    occurred_on: datetime.date
+    due_on: datetime.date | None
+    updated_on: datetime.date
+    status: UpdateStatus
+    citation: str  # the rule's source, e.g. "000 公示办法 第二十一条"
+    period: str  # "7个工作日", or "" where none is fixed
+    uncovered_year: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in (UpdateStatus.LATE, UpdateStatus.UNCOVERED)
+
+    @property
+    def message(self) -> str:
+        """The Chinese sentence shown to staff, with the rule's source."""
+        if self.status == UpdateStatus.LATE:
+            assert self.due_on is not None
+            return (
+                f"{self.list_name}“{self.subject}”应于{self.due_on:%Y年%m月%d日}前更新，"
+                f"实际于{self.updated_on:%Y年%m月%d日}更新，已逾期（{self.citation}：变动之日起"
+                f"{self.period}内更新）。"
+            )
+        if self.status == UpdateStatus.UNCOVERED:
+            return (
+                f"{self.list_name}“{self.subject}”的更新期限无法计算：工作日历未包含"
+                f"{self.uncovered_year}年的节假日数据（日历未覆盖，{self.citation}）。"
+            )
+        return f"{self.list_name}“{self.subject}”：{self.status_label}（{self.citation}）。"
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    amount: int | None
+    unit: str | None
+    citation: str
+    period: str
+
+
+def _deadline(agency: Agency) -> _Deadline:
+    rule = get_profile(agency.rule_profile_code).rule(RULE_KEY)
+    period = rule.value
+    if period is None:
+        return _Deadline(None, None, rule.source, "")
+    return _Deadline(period.amount, period.unit, rule.source, str(period))
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def _judge(
+    deadline: _Deadline, occurred_on: datetime.date, updated_on: datetime.date
+) -> tuple[UpdateStatus, datetime.date | None, int | None]:
+    """(status, due day, uncovered year) for a change on `occurred_on` reflected on
+    `updated_on`."""
+    if deadline.amount is None or deadline.unit is None:
+        return UpdateStatus.NO_FIXED_PERIOD, None, None
+    try:
+        due = due_date(occurred_on, deadline.amount, deadline.unit)
+    except CalendarNotCovered as exc:
+        # N working days are never fewer than N calendar days.
+        if (updated_on - occurred_on).days <= deadline.amount:
+            return UpdateStatus.ON_TIME, None, None
+        return UpdateStatus.UNCOVERED, None, exc.year
+    return (UpdateStatus.ON_TIME if updated_on <= due else UpdateStatus.LATE), due, None
+
+
+def _catalog_rows(
+    agency: Agency, deadline: _Deadline, since: datetime.date, on: datetime.date
+) -> list[UpdateObligation]:
+    rows: list[UpdateObligation] = []
+    for model in LIST_MODELS:
+        versions = (
+            model._default_manager.filter(
+                agency=agency,
+                change_occurred_on__isnull=False,
+                change_occurred_on__gte=since,
+                change_occurred_on__lte=on,
+            )
+            .select_related(*(["matter"] if model is ServiceGuide else []))
+            .order_by("-change_occurred_on", "-pk")[:ROWS_PER_SOURCE]
+        )
+        for item in versions:
+            occurred = item.change_occurred_on
+            assert occurred is not None
+            updated = _local_day(item.created_at)
+            status, due, year = _judge(deadline, occurred, updated)
+            note = item.change_note.strip() or "法律、法规、规章或机构职能变化"
+            rows.append(
+                UpdateObligation(
+                    list_name=str(model._meta.verbose_name_plural),
+                    subject=str(item),
+                    event=f"{note}（修订为{item.version_label}）",
+                    occurred_on=occurred,
+                    due_on=due,
+                    updated_on=updated,
+                    status=status,
+                    citation=deadline.citation,
+                    period=deadline.period,
+                    uncovered_year=year,
+                )
+            )
+    return rows
+
+
+def _staff_rows(
+    agency: Agency, deadline: _Deadline, since: datetime.date, on: datetime.date
+) -> list[UpdateObligation]:
+    rows: list[UpdateObligation] = []
+    left = Officer.objects.filter(agency=agency, left_on__gte=since, left_on__lte=on).order_by(
+        "-left_on", "-pk"
+    )[:ROWS_PER_SOURCE]
+    for officer in left:
+        assert officer.left_on is not None
+        rows.append(
+            UpdateObligation(
+                list_name="执法人员清单",
+                subject=officer.name,
+                event="执法人员离岗",
+                occurred_on=officer.left_on,
+                due_on=officer.left_on,
+                updated_on=officer.left_on,
+                status=UpdateStatus.LIVE,
+                citation=deadline.citation,
+                period=deadline.period,
+            )
+        )
+    changed = (
+        Certificate.objects.filter(
+            officer__agency=agency,
+            status__in=[Certificate.Status.SUSPENDED, Certificate.Status.REVOKED],
+            status_changed_on__gte=since,
+            status_changed_on__lte=on,
+        )
+        .select_related("officer")
+        .order_by("-status_changed_on", "-pk")[:ROWS_PER_SOURCE]
+    )
+    for cert in changed:
+        assert cert.status_changed_on is not None
+        rows.append(
+            UpdateObligation(
+                list_name="执法人员清单",
+                subject=f"{cert.officer.name}（{cert.number}）",
+                event=f"执法证{cert.get_status_display()}",
+                occurred_on=cert.status_changed_on,
+                due_on=cert.status_changed_on,
+                updated_on=cert.status_changed_on,
+                status=UpdateStatus.LIVE,
+                citation=deadline.citation,
+                period=deadline.period,
+            )
+        )
+    return rows
+
+
+def update_obligations(
+    agency: Agency,
+    on: datetime.date | None = None,
+    *,
+    since: datetime.date | None = None,
+) -> list[UpdateObligation]:
+    """Every change from `since` (default a year before `on`) to `on` the agency's published
+    lists had to follow, newest first, with its due day and whether it was met."""
+    on = on or timezone.localdate()
+    since = since or on - datetime.timedelta(days=DEFAULT_WINDOW_DAYS)
+    deadline = _deadline(agency)
+    rows = _catalog_rows(agency, deadline, since, on) + _staff_rows(agency, deadline, since, on)
+    rows.sort(key=lambda r: (r.occurred_on, r.list_name), reverse=True)
+    return rows
+
+
+def overdue_updates(
+    agency: Agency, on: datetime.date | None = None, *, since: datetime.date | None = None
+) -> list[UpdateObligation]:
+    """The changes the lists followed late, and those whose due day the calendar cannot
+    tell (日历未覆盖) — what a supervisor looks at (000 公示办法 第二十一条)."""
+    return [row for row in update_obligations(agency, on, since=since) if row.is_overdue]
+
+
+def deadline_text(agency: Agency) -> str:
+    """ "变动之日起7个工作日内（000 公示办法 第二十一条）", or the profile's note where the
+    measure fixes no period."""
+    rule = get_profile(agency.rule_profile_code).rule(RULE_KEY)
+    if rule.value is None:
+        return f"及时更新，未规定固定期限（{rule.source}）"
+    return f"变动之日起{rule.value}内更新（{rule.source}）"
