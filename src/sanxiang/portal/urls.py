@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import transparency, views
+from . import list_views, request_views, transparency, views
 
 app_name = "portal"
 urlpatterns: list[URLPattern] = [
@@ -12,3 +12,5 @@ urlpatterns: list[URLPattern] = [
     path("officers/<str:number>/", views.certificate, name="certificate"),
     path("transparency/", transparency.transparency, name="transparency"),
 ]
+urlpatterns += list_views.urlpatterns  # 事前公开: 权责清单, 服务指南, 执法流程图 …
+urlpatterns += request_views.urlpatterns  # 办理进度查询, 更正申请
