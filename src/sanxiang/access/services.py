@@ -198,7 +198,9 @@ def _locked_pending(request: AccessRequest) -> AccessRequest:
         AccessRequest.objects.select_for_update().select_related("case__agency").get(pk=request.pk)
     )
     if locked.status != AccessRequest.Status.PENDING:
-        raise ValidationError(f"申请 {locked.number} 已{locked.get_status_display()}，不能再审批。")
+        raise ValidationError(
+            f"申请 {locked.number} 的状态为“{locked.get_status_display()}”，不能再审批。"
+        )
     return locked
 
 
