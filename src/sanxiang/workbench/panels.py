@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from sanxiang.core.rules import Rule, UnknownProfile, UnknownRule, get_profile
 from sanxiang.org.models import Agency, Role, Unit, User
+from sanxiang.disclosure import selectors as publication_selectors
 from sanxiang.portal.pagination import paginate
 from sanxiang.review import selectors as review_selectors
 from sanxiang.workbench import case_selectors, selectors
@@ -249,6 +250,8 @@ def _publisher_panel(user: User, on: datetime.date) -> Panel:
         template="workbench/panels/publisher.html",
         data=data,
     )
+        # the publications due and overdue (/staff/publications/): indexed counts
+        data["publications"] = publication_selectors.queue_counts(user, on)
 
 
 def home_panels(request: HttpRequest, user: User, on: datetime.date) -> list[Panel]:

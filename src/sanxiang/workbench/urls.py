@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from . import access_views, archive_views, cards, case_views, correction_views, review_views, signage_views, views
+from . import publication_views
 
 app_name = "workbench"
 urlpatterns: list[URLPattern] = [
@@ -33,3 +34,4 @@ urlpatterns += access_views.urlpatterns  # 调阅、复制: access/…
 urlpatterns += correction_views.urlpatterns  # 更正申请, 办理进度查询码
 urlpatterns += signage_views.urlpatterns  # 窗口岗位信息公示牌: signage/
 urlpatterns += archive_views.urlpatterns  # 案卷与归档: archives/…
+urlpatterns += publication_views.urlpatterns  # 执法决定公示: publications/…
