@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import list_views, request_views, transparency, views
+from . import inspection_views, list_views, request_views, transparency, views
 
 app_name = "portal"
 urlpatterns: list[URLPattern] = [
@@ -14,3 +14,4 @@ urlpatterns: list[URLPattern] = [
 ]
 urlpatterns += list_views.urlpatterns  # 事前公开: 权责清单, 服务指南, 执法流程图 …
 urlpatterns += request_views.urlpatterns  # 办理进度查询, 更正申请
+urlpatterns += inspection_views.urlpatterns  # 双随机、一公开: agencies/<pk>/random-inspections/draws/…

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from . import access_views, archive_views, cards, case_views, correction_views, review_views, signage_views, views
-from . import publication_views
+from . import inspection_views, publication_views
 
 app_name = "workbench"
 urlpatterns: list[URLPattern] = [
@@ -35,3 +35,4 @@ urlpatterns += correction_views.urlpatterns  # 更正申请, 办理进度查询�
 urlpatterns += signage_views.urlpatterns  # 窗口岗位信息公示牌: signage/
 urlpatterns += archive_views.urlpatterns  # 案卷与归档: archives/…
 urlpatterns += publication_views.urlpatterns  # 执法决定公示: publications/…
+urlpatterns += inspection_views.urlpatterns  # 双随机、一公开: inspections/…
