@@ -16,25 +16,27 @@ detectors whose keyword is absent from the text are skipped by a substring test.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 
-from stdnum import luhn
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 Hit = tuple[int, int, str]
 
 _CJK = "\u4e00-\u9fff"
 _STOP = "，。；;,、\n"
+_PHRASE_STOP = _STOP + "？?！!"
+_NOT_QUESTION = "(?![？?]|如何|怎么样|怎样|是否)"
 
-_ID18 = re.compile(r"[1-9]\d{5}[ \-]?(?:18|19|20)\d{6}[ \-]?\d{3}[\dXx]")
-_ID15 = re.compile(r"[1-9]\d{14}")
+# A run of digits with the separators people type inside numbers; classified in Python.
+_NUMBER = re.compile(r"[0-9(（+][0-9 \-()（）]{5,40}[0-9Xx]")
 _USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
-_MOBILE = re.compile(r"(?:(?:\+|00)[ ]?86[ \-]?)?1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}")
-_LANDLINE = re.compile(
-    r"\(?0(?:10|2\d|[3-9]\d{2})\)?[ \-]?[2-9]\d{6,7}(?:[ ]?(?:转|-|ext\.?|分机)[ ]?\d{1,5})?"
-)
-_CARD = re.compile(r"[1-9]\d{15,18}|[1-9]\d{3}(?:[ \-]\d{4}){3}(?:[ \-]?\d{1,3})?")
+_ANY_DIGIT = re.compile(r"\d")
+_CLOSING = re.compile(r"[)）]")
+_LANDLINE = re.compile(r"0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7}")
+_LANDLINE_EXTENSION = re.compile(r"[ ]?(?:转|-|ext\.?|分机)[ ]?\d{1,5}")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 _ID_LABEL = re.compile(
     r"(?:身份证件号码|身份证号码|身份证号|身份证|公民身份号码|证件号码)"
@@ -43,7 +45,7 @@ _ID_LABEL = re.compile(
 _PHONE_LABEL = re.compile(
     r"(?:联系电话|联系方式|电话号码|移动电话|固定电话|手机号码|手机号|手机|电话|座机|传真|"
     r"Tel|TEL|tel|QQ号码|QQ号|QQ)"
-    r"[^0-9\n]{0,6}?((?:\+?86[ \-]?)?\(?\d[\d \-()]{3,20}\d)"
+    r"[^0-9\n]{0,6}?((?:\+?86[ \-]?)?[(（]?\d[\d \-()（）]{3,20}\d)"
 )
 _BANK_LABEL = re.compile(
     r"(?:银行卡号|银行账号|银行帐号|银行账户|银行帐户|卡号|账号|帐号|账户|帐户)"
@@ -57,42 +59,27 @@ _PERSONAL_LABEL_IN = ("身份证", "电话", "手机", "账号", "帐号", "卡�
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
-_OPEN = "[(\\[〔【]"
-_CLOSE = "[)\\]〕】]"
-_CERTIFICATES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "不动产",
-        re.compile(
-            rf"[{_CJK}]{_OPEN}\s*\d{{4}}\s*{_CLOSE}\s*[{_CJK}]{{0,12}}?不动产(?:权|证明)\s*第?\s*"
-            r"[0-9A-Za-z]+\s*号"
-        ),
-    ),
-    (
-        "房权证",
-        re.compile(rf"[{_CJK}]?房权证[{_CJK}0-9A-Za-z]{{0,12}}?字\s*第?\s*[0-9A-Za-z\-]+\s*号"),
-    ),
-    (
-        "用",
-        re.compile(
-            rf"[{_CJK}]?(?:国用|集用|集建)\s*{_OPEN}\s*\d{{4}}\s*{_CLOSE}\s*第?\s*"
-            r"[0-9A-Za-z\-]+\s*号"
-        ),
-    ),
-    (
-        "证",
-        re.compile(
-            r"(?:不动产权证书编号|不动产权证书号|不动产权证号|房屋所有权证号|房产证号|房权证号|"
-            r"土地使用权证号|土地证号|产权证号|权属证书编号|机动车登记证书编号|登记证书编号)"
-            rf"[^0-9A-Za-z{_CJK}\n]{{0,4}}([0-9A-Za-z{_CJK}()\[\]〔〕【】\-]{{4,40}}?)"
-            r"(?=[，。；;,\s)）]|$)"
-        ),
-    ),
+_OPEN = "[(（\\[〔【]"
+_CLOSE = "[)）\\]〕】]"
+# Anchored on a literal, then extended back over the issuing place (see detect_certificates).
+_CERT_REAL_ESTATE = re.compile(r"不动产(?:权|证明)\s*第?\s*[0-9A-Za-z]+\s*号")
+_CERT_REAL_ESTATE_HEAD = re.compile(rf"[{_CJK}]{_OPEN}\s*\d{{4}}\s*{_CLOSE}\s*[{_CJK}]{{0,12}}$")
+_CERT_HOUSE = re.compile(rf"房权证[{_CJK}0-9A-Za-z]{{0,12}}?字\s*第?\s*[0-9A-Za-z\-]+\s*号")
+_CERT_LAND = re.compile(
+    rf"(?:国用|集用|集建)\s*{_OPEN}\s*\d{{4}}\s*{_CLOSE}\s*第?\s*[0-9A-Za-z\-]+\s*号"
 )
+_CERT_LABEL = re.compile(
+    r"(?:不动产权证书编号|不动产权证书号|不动产权证号|房屋所有权证号|房产证号|房权证号|"
+    r"土地使用权证号|土地证号|产权证号|权属证书编号|机动车登记证书编号|登记证书编号)"
+    rf"[^0-9A-Za-z{_CJK}\n]{{0,4}}([0-9A-Za-z{_CJK}()（）\[\]〔〕【】\-]{{4,40}}?)"
+    r"(?=[，。；;,\s)）]|$)"
+)
+_CERT_LABEL_KEYWORDS = ("证号", "证书号", "证书编号")
 
 _ADDRESS_LABEL = re.compile(
     r"(家庭住址|家庭地址|现住址|现住(?!院)|住址|住所地|住所|家住|居住于|居住在|居住地|"
     r"现居住于|现居住地|现居于|户籍地址|户籍所在地|户籍地|联系地址|通讯地址|送达地址|经常居住地)"
-    r"(?:为|是|在|于)?[:\s]*([^，。；;,\n(]{2,60})"
+    r"(?:为|是|在|于)?[:：\s]*([^，。；;,\n(（]{2,60})"
 )
 # Labels an organisation's registered address also goes by (public for organisations).
 _ORG_ADDRESS_LABELS = frozenset({"住所", "住所地", "送达地址", "联系地址", "通讯地址"})
@@ -102,34 +89,46 @@ _RESIDENCE = re.compile(
 )
 _ADDRESS_STOP = re.compile(rf"[^{_CJK}0-9]|[在于住至到的和与是为]")
 
-_HEALTH: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("患有", re.compile(r"患有[^" + _STOP + r"]{1,15}")),
+# (keywords, pattern): the pattern runs only when one of its keywords is in the text.
+_HEALTH: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("患有",), re.compile(r"患有" + _NOT_QUESTION + r"[^" + _PHRASE_STOP + r"]{1,15}")),
     (
-        "",
+        ("精神", "智力", "残疾", "艾滋", "病史", "传染病", "癌症", "抑郁", "住院", "怀孕", "哺乳"),
         re.compile(
-            r"(?:精神疾病|精神病|精神障碍|智力障碍|(?:智力|肢体|视力|听力|言语|精神|多重)?残疾"
-            r"(?:人)?(?:[一二三四]级)?|艾滋病|病史|传染病|癌症|抑郁症|住院治疗|怀孕|哺乳期)"
+            r"(?:精神疾病|精神病|精神障碍|智力障碍|"
+            r"(?:智力|肢体|视力|听力|言语|精神|多重)残疾(?:人)?(?:[一二三四]级)?|"
+            r"残疾(?:人)?(?:[一二三四]级)?|艾滋病|病史|传染病|癌症|抑郁症|住院治疗|怀孕|哺乳期)"
         ),
     ),
-    ("状况", re.compile(r"(?:身体状况|健康状况)[^" + _STOP + r"]{0,20}")),
-    ("病情", re.compile(r"病情[^" + _STOP + r"]{0,20}")),
+    (
+        ("身体状况", "健康状况"),
+        re.compile(r"(?:身体状况|健康状况)" + _NOT_QUESTION + r"[^" + _PHRASE_STOP + r"]{0,20}"),
+    ),
+    (("病情",), re.compile(r"病情" + _NOT_QUESTION + r"[^" + _PHRASE_STOP + r"]{0,20}")),
 )
-_PROPERTY: tuple[tuple[str, re.Pattern[str]], ...] = (
+_PROPERTY: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (
-        "存款",
+        ("存款",),
         re.compile(
-            r"(?:银行)?存款(?:余额)?(?:共计|合计|约|为|有)?(?:人民币)?\s*[0-9.,]+\s*(?:万|亿)?元"
+            r"(?:银行存款|存款)(?:余额)?(?:共计|合计|约|为|有)?(?:人民币)?\s*[0-9.,]+\s*(?:万|亿)?元"
         ),
     ),
-    ("名下", re.compile(r"名下[^" + _STOP + r"]{1,30}")),
+    (("名下",), re.compile(r"名下" + _NOT_QUESTION + r"[^" + _PHRASE_STOP + r"]{1,30}")),
     (
-        "",
+        ("财产", "资产", "收入状况", "经济状况", "负债"),
         re.compile(
-            r"(?:财产状况|家庭财产|个人财产|资产状况|收入状况|经济状况|负债)[^" + _STOP + r"]{0,40}"
+            r"(?:财产状况|家庭财产|个人财产|资产状况|收入状况|经济状况|负债)"
+            + _NOT_QUESTION
+            + r"[^"
+            + _PHRASE_STOP
+            + r"]{0,40}"
         ),
     ),
-    ("收入", re.compile(r"[月年]收入(?:为|约|共)?(?:人民币)?\s*[0-9.,]+\s*(?:万)?元")),
-    ("", re.compile(r"家庭经济困难|经济困难|最低生活保障|低保户|低保|贫困户|特困人员")),
+    (("收入",), re.compile(r"[月年]收入(?:为|约|共)?(?:人民币)?\s*[0-9.,]+\s*(?:万)?元")),
+    (
+        ("经济困难", "低保", "最低生活保障", "贫困户", "特困"),
+        re.compile(r"家庭经济困难|经济困难|最低生活保障|低保户|低保|贫困户|特困人员"),
+    ),
 )
 
 
@@ -155,8 +154,11 @@ def _bounded(pattern: re.Pattern[str], norm: str) -> Iterator[tuple[int, int]]:
         pos = end
 
 
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+
+
 def _compact(value: str) -> str:
-    return "".join(ch for ch in value if ch.isalnum()).upper()
+    return _NOT_ALNUM.sub("", value).upper()
 
 
 def _publicly_labelled(norm: str, start: int) -> bool:
@@ -175,8 +177,27 @@ def _service_number(digits: str) -> bool:
     return len(digits) <= 6 or (len(digits) == 10 and digits[:3] in ("400", "800"))
 
 
-def _is_id(value: str) -> bool:
-    return bool(ric.is_valid(_compact(value)))
+_PROVINCE_CODES = (
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "61 62 63 64 65 71 81 82 83 91"
+)
+_PROVINCES = frozenset(_PROVINCE_CODES.split())
+
+
+def is_id_number(value: str) -> bool:
+    """An 18-digit 公民身份号码 (GB 11643): a province code, a real birth date and the check
+    digit. Unlike ``stdnum.cn.ric.validate`` the county code is not checked against the year
+    of birth: the code is the one in force when the number was issued, often years later."""
+    number = value if len(value) == 18 else _compact(value)
+    if len(number) != 18 or not number[:17].isdigit() or number[:2] not in _PROVINCES:
+        return False
+    if number[-1] != ric.calc_check_digit(number):
+        return False
+    try:
+        born = ric.get_birth_date(number)
+    except ValueError:
+        return False
+    return 1880 <= born.year <= datetime.date.today().year
 
 
 def _is_old_id(value: str) -> bool:
@@ -185,29 +206,121 @@ def _is_old_id(value: str) -> bool:
     return value[0] in "12345678" and 1 <= month <= 12 and 1 <= day <= 31
 
 
+_USCC_VALUES = {ch: i for i, ch in enumerate("0123456789ABCDEFGHJKLMNPQRTUWXY")}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def is_uscc(value: str) -> bool:
+    """A 统一社会信用代码 (GB 32100) by its check character — ``stdnum.cn.uscc``'s rule,
+    without its per-call clean-up (this runs on every 18-character token)."""
+    if len(value) != 18 or not value[:8].isdigit():
+        return False
+    try:
+        total = sum(_USCC_VALUES[ch] * w for ch, w in zip(value, _USCC_WEIGHTS, strict=False))
+        return _USCC_VALUES[value[17]] == (31 - total % 31) % 31
+    except KeyError:
+        return False
+
+
 def uscc_regions(norm: str) -> list[tuple[int, int]]:
     """Where a valid 统一社会信用代码 stands: never an ID number or a bank card."""
-    return [(s, e) for s, e in _bounded(_USCC, norm) if uscc.is_valid(norm[s:e])]
+    return [(s, e) for s, e in _bounded(_USCC, norm) if is_uscc(norm[s:e])]
 
 
 def _overlaps(regions: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in regions)
 
 
+def classify_number(compact: str) -> str:
+    """What a number (digits, maybe a final X; a leading + kept) is by its form alone:
+    ``id_number``, ``uscc`` (public), ``bank_account``, ``phone`` or ""."""
+    if compact.startswith("+"):
+        compact = compact[1:]
+        if not (compact.startswith("86") and _MOBILE.fullmatch(compact[2:])):
+            return ""
+        return "phone"
+    length = len(compact)
+    if length == 18:
+        if is_id_number(compact):
+            return "id_number"
+        if is_uscc(compact):
+            return "uscc"
+    if not compact.isdigit():
+        return ""
+    if length == 15 and _is_old_id(compact):
+        return "id_number"
+    if length == 11 and _MOBILE.fullmatch(compact):
+        return "phone"
+    if length == 13 and compact.startswith("86") and _MOBILE.fullmatch(compact[2:]):
+        return "phone"
+    if length == 15 and compact.startswith("0086") and _MOBILE.fullmatch(compact[4:]):
+        return "phone"
+    if 16 <= length <= 19 and compact[0] != "0" and luhn_valid(compact):
+        return "bank_account"
+    if 10 <= length <= 12 and _LANDLINE.fullmatch(compact):
+        return "phone"
+    return ""
+
+
+def _number_pieces(norm: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    """The token as a whole if its form says what it is, else each space-separated piece."""
+    token = norm[start:end]
+    kind = classify_number(_compact_number(token))
+    if kind or " " not in token:
+        if kind:
+            yield start, end, kind
+        return
+    for piece in re.finditer(r"[^ ]+", token):
+        value = piece.group().strip("()（）-")
+        kind = classify_number(_compact_number(value))
+        if kind:
+            offset = start + piece.start() + piece.group().index(value)
+            yield offset, offset + len(value), kind
+
+
+_NOT_NUMBER_CHAR = re.compile(r"[^0-9Xx]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn check (ISO/IEC 7812) of a string of digits."""
+    total = 0
+    for index, ch in enumerate(reversed(digits)):
+        value = ord(ch) - 48
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _compact_number(value: str) -> str:
+    compact = _NOT_NUMBER_CHAR.sub("", value).upper()
+    return "+" + compact if value.startswith("+") else compact
+
+
 def detect_numbers(norm: str) -> list[Hit]:
-    if not any(ch.isdigit() for ch in norm):
+    if _ANY_DIGIT.search(norm) is None:
         return []
     hits: list[Hit] = []
     public = uscc_regions(norm)
-    for start, end in _bounded(_ID18, norm):
-        value = norm[start:end]
-        if _is_id(value) and not _publicly_labelled(norm, start):
-            if _overlaps(public, start, end) and "信用代码" in norm[max(0, start - 16) : start]:
+    for match in _NUMBER.finditer(norm):
+        start, end = match.span()
+        while norm[start] in "(（" and not _CLOSING.search(norm, start, end):
+            start += 1
+        for s, e, kind in _number_pieces(norm, start, end):
+            if kind == "uscc" or _touches_alnum(norm, s, e):
                 continue
-            hits.append((start, end, "id_number"))
-    for start, end in _bounded(_ID15, norm):
-        if _is_old_id(norm[start:end]) and not _publicly_labelled(norm, start):
-            hits.append((start, end, "id_number"))
+            if _publicly_labelled(norm, s):
+                continue
+            if _overlaps(public, s, e) and (
+                kind != "id_number" or "信用代码" in norm[max(0, s - 16) : s]
+            ):
+                continue
+            if kind == "phone":
+                extension = _LANDLINE_EXTENSION.match(norm, e)
+                if extension is not None and norm[s] == "0":
+                    e = extension.end()
+            hits.append((s, e, kind))
     for regex, group, kind in (
         (_ID_LABEL, 1, "id_number"),
         (_BANK_LABEL, 1, "bank_account"),
@@ -215,27 +328,16 @@ def detect_numbers(norm: str) -> list[Hit]:
     ):
         for match in regex.finditer(norm):
             start, end = match.span(group)
-            digits = "".join(ch for ch in match.group(group) if ch.isdigit())
+            digits = _NOT_DIGIT.sub("", match.group(group))
             if kind == "phone" and (_service_number(digits) or len(digits) > 13):
                 continue
             if kind == "bank_account" and not 8 <= len(digits) <= 30:
                 continue
-            if _touches_alnum(norm, start, end) or _overlaps(public, start, end):
+            if _touches_alnum(norm, start, end):
                 continue
+            # The label says what it is: it wins over a number that happens to validate as
+            # a USCC (one 18-digit string in 31 does).
             hits.append((start, end, kind))
-    for start, end in _bounded(_CARD, norm):
-        digits = _compact(norm[start:end])
-        if (
-            luhn.is_valid(digits)
-            and not _overlaps(public, start, end)
-            and not _publicly_labelled(norm, start)
-        ):
-            hits.append((start, end, "bank_account"))
-    for pattern in (_MOBILE, _LANDLINE):
-        for start, end in _bounded(pattern, norm):
-            if _overlaps(public, start, end) or _publicly_labelled(norm, start):
-                continue
-            hits.append((start, end, "phone"))
     return hits
 
 
@@ -245,14 +347,31 @@ def detect_email(norm: str) -> list[Hit]:
     return [(m.start(), m.end(), "email") for m in _EMAIL.finditer(norm)]
 
 
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def detect_certificates(norm: str) -> list[Hit]:
+    """不动产权 (豫(2023)郑州市不动产权第0123456号), 房权证 (郑房权证金字第…号), 国用 / 集用
+    (郑国用(2010)第…号), and any number after a certificate label (房产证号：…)."""
     hits: list[Hit] = []
-    for keyword, pattern in _CERTIFICATES:
-        if keyword not in norm:
+    if "不动产" in norm:
+        for match in _CERT_REAL_ESTATE.finditer(norm):
+            start = match.start()
+            head = _CERT_REAL_ESTATE_HEAD.search(norm, max(0, start - 24), start)
+            hits.append((head.start() if head else start, match.end(), "property_certificate"))
+    for keywords, pattern in ((("房权证",), _CERT_HOUSE), (("国用", "集用", "集建"), _CERT_LAND)):
+        if not any(keyword in norm for keyword in keywords):
             continue
         for match in pattern.finditer(norm):
-            group = 1 if pattern.groups else 0
-            hits.append((match.start(group), match.end(group), "property_certificate"))
+            start = match.start()
+            if start > 0 and _cjk(norm[start - 1]):
+                start -= 1  # the issuing place's one-character name: 郑房权证, 郑国用
+            hits.append((start, match.end(), "property_certificate"))
+    if any(keyword in norm for keyword in _CERT_LABEL_KEYWORDS):
+        hits.extend(
+            (m.start(1), m.end(1), "property_certificate") for m in _CERT_LABEL.finditer(norm)
+        )
     return hits
 
 
@@ -286,10 +405,12 @@ def detect_addresses(norm: str, *, organisations_only: bool) -> list[Hit]:
     return hits
 
 
-def _phrases(norm: str, table: tuple[tuple[str, re.Pattern[str]], ...], kind: str) -> list[Hit]:
+def _phrases(
+    norm: str, table: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], kind: str
+) -> list[Hit]:
     hits: list[Hit] = []
-    for keyword, pattern in table:
-        if keyword and keyword not in norm:
+    for keywords, pattern in table:
+        if not any(keyword in norm for keyword in keywords):
             continue
         hits.extend((m.start(), m.end(), kind) for m in pattern.finditer(norm))
     return hits

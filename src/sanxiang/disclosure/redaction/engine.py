@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Sequence
 
 from . import detectors, structured
@@ -14,10 +15,16 @@ Region = tuple[int, int]
 Candidate = tuple[int, int, str, str, str]
 
 
+@functools.lru_cache(maxsize=4096)
+def _needle(value: str) -> str:
+    """A kept string as matched (the agency's hotline recurs in every document)."""
+    return normalize(value).strip()
+
+
 def _occurrences(norm: str, values: Sequence[str]) -> list[Region]:
     regions: list[Region] = []
     for value in values:
-        needle = normalize(value).strip()
+        needle = _needle(value)
         if not needle:
             continue
         pos = norm.find(needle)
@@ -98,7 +105,7 @@ def redact(
     caller takes it from the profile rule ``disclosure.natural_person_name``. ``keep``:
     exact strings that stay public (the agency's hotline and address, officers'
     certificate numbers …); detectors never remove them, nor the organisations' names,
-    USCCs, registered addresses, telephones and representatives' names.
+    USCCs, registered addresses and representatives' names.
     """
     if not isinstance(text, str):
         raise RedactionError(f"待隐去的正文应为字符串，而不是 {type(text).__name__}。")
@@ -113,8 +120,11 @@ def redact(
     titles = _Regions(detectors.title_regions(norm))
 
     candidates: list[Candidate] = []
-    for finder in structured.finders_for(parties, mask_names=mask_names):
-        for start, end in structured.find(finder, norm):
+    finders = structured.finders_for(parties, mask_names=mask_names)
+    skeleton = structured.Skeleton(norm) if finders else None
+    for finder in finders:
+        assert skeleton is not None
+        for start, end in structured.find(finder, norm, skeleton):
             if finder.type == "name" and public.overlaps(start, end):
                 continue  # inside an organisation's name or a kept string
             candidates.append((start, end, finder.type, "party", finder.replacement))

@@ -4,12 +4,16 @@
 the home address, ID number, means of contact, bank account, certificate numbers of movable
 or immovable property, property and health status; for a legal person or other organisation
 (第（二）项) its bank account, property certificate numbers, property status and trade secrets.
-So an organisation's name, USCC, registered address (住所), telephone and its legal
-representative's name stay public (they are what 双公示 publishes), while the
-representative's own ID number is a natural person's and is hidden.
+So an organisation's name, USCC, registered address (住所) and its legal representative's
+name stay public (they are what 双公示 and the enterprise credit register publish), while the
+representative's own ID number is a natural person's and is hidden. An organisation's
+telephone is hidden too: it is most often a person's mobile (通讯方式, 第（一）项; 第五条 calls
+for personal privacy to be handled before publication).
 
-Matching runs on the normalised text (``normalize``), which keeps offsets, so every span is in
-the original's offsets. Variants found:
+Matching runs on a skeleton of the normalised text (``normalize``, which keeps offsets): the
+text without spaces, dashes, dots and brackets, upper-cased, with a map back to the original
+offsets. Each value is reduced the same way and found with ``str.find`` — no pattern is
+compiled per document, so the layer costs little more than a scan. Variants found:
 
 * ID numbers: spaces or dashes between digits, a lower-case x, the 15-digit form of an
   18-digit number and the 18-digit form of a 15-digit one;
@@ -24,6 +28,7 @@ the original's offsets. Variants found:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -34,39 +39,62 @@ from .names import mask_name
 from .normalize import normalize
 from .types import FIELD_LABELS, REPLACEMENTS, PartyFacts
 
-_DIGIT_SEP = r"[ \t\-.]{0,2}"
-_PHONE_SEP = r"[ \t\-.()]{0,3}"
-_PHONE_PREFIX = r"(?:(?:\+|00)[ ]?86[ \-]?)?\(?"
-_OPEN = "[(\\[〔【［]"
-_CLOSE = "[)\\]〕】］]"
+# What the skeleton leaves out: whitespace and the separators and brackets written inside
+# numbers, addresses and certificate numbers.
+_SEPARATOR = re.compile(r"[\s\-._()（）\[\]〔〕【】]")
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PHONE_PREFIX = re.compile(r"(?:(?:\+|00)\s?86[\s\-]?)?[(（]?$")
 _ADMIN_PREFIXES = (
     re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:省|自治区|特别行政区)"),
     re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:市|自治州|地区|盟)"),
     re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:区|县|市|旗)"),
 )
 _MIN_ADDRESS = 6
-# Values at least this long are found even inside a longer run of letters and digits.
+# Numbers at least this long are found even inside a longer run of letters and digits.
 _UNBOUNDED_LENGTH = 11
+
+
+def skeleton_of(value: str) -> str:
+    """A value as the skeleton writes it."""
+    text = _SEPARATOR.sub("", normalize(value))
+    upper = text.upper()
+    return upper if len(upper) == len(text) else text.translate(_UPPER)
+
+
+class Skeleton:
+    """The normalised text without separators, upper-cased, and the way back to its
+    offsets."""
+
+    def __init__(self, norm: str) -> None:
+        # For the j-th removed character at offset r_j, q_j = r_j - j; the skeleton's
+        # character i stands at offset i + #{j : q_j <= i} of the normalised text.
+        self._shifts = [m.start() - j for j, m in enumerate(_SEPARATOR.finditer(norm))]
+        text = _SEPARATOR.sub("", norm) if self._shifts else norm
+        upper = text.upper()
+        self.text = upper if len(upper) == len(text) else text.translate(_UPPER)
+
+    def offset(self, index: int) -> int:
+        """The normalised-text offset of skeleton character ``index``."""
+        return index + bisect.bisect_right(self._shifts, index)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offset(start), self.offset(end - 1) + 1
 
 
 @dataclass(frozen=True)
 class Finder:
-    """One value of one party, as a compiled pattern."""
+    """One value of one party, in all its variants (skeleton forms, longest first)."""
 
     party: int
     field: str  # the PartyFacts field
     type: str  # the span type
-    pattern: re.Pattern[str]
-    bounded: bool  # must not touch an ASCII letter or digit on either side
+    needles: tuple[str, ...]
     replacement: str
+    phone: bool = False  # take a +86 / 0086 prefix and an opening bracket along
 
 
 def _alnum(value: str) -> str:
     return "".join(ch for ch in normalize(value).upper() if ch.isascii() and ch.isalnum())
-
-
-def _digit_regex(chars: str, sep: str = _DIGIT_SEP) -> str:
-    return sep.join("[Xx]" if ch == "X" else re.escape(ch) for ch in chars)
 
 
 def id_number_variants(value: str) -> list[str]:
@@ -117,29 +145,17 @@ def address_variants(value: str) -> list[str]:
     return variants
 
 
-def _text_regex(value: str) -> str:
-    parts = []
-    for ch in value:
-        if ch in "(（[〔【［":
-            parts.append(_OPEN)
-        elif ch in ")）]〕】］":
-            parts.append(_CLOSE)
-        else:
-            parts.append(re.escape(ch))
-    return r"\s*".join(parts)
-
-
-def _compile(alternatives: list[str]) -> re.Pattern[str]:
-    # Longest first, so that the 18-digit form wins over the 15-digit one at the same place.
-    ordered = sorted(set(alternatives), key=len, reverse=True)
-    return re.compile("|".join(f"(?:{alt})" for alt in ordered))
-
-
 def personal_fields(party: PartyFacts) -> tuple[str, ...]:
     """The fields of this party 000 公示办法 第十七条 hides (names aside)."""
     if party.is_organisation:
         # 第十七条第（二）项; the representative's ID number is a natural person's (第（一）项).
-        return ("id_number", "bank_account", "property_certificates", "representative_id_number")
+        return (
+            "id_number",
+            "phone",
+            "bank_account",
+            "property_certificates",
+            "representative_id_number",
+        )
     return (
         "id_number",
         "address",
@@ -151,86 +167,51 @@ def personal_fields(party: PartyFacts) -> tuple[str, ...]:
 
 
 def public_values(party: PartyFacts) -> list[str]:
-    """What stays public about this party: an organisation's name, USCC, registered address,
-    telephone and representative's name; anyone's USCC (an individual business's)."""
+    """What stays public about this party: an organisation's name, USCC, registered address
+    and representative's name; anyone's USCC (an individual business's)."""
     values = [party.uscc]
     if party.is_organisation:
-        values += [party.name, party.address, party.phone, party.representative]
+        values += [party.name, party.address, party.representative]
     return [value for value in values if value.strip()]
 
 
-def _field_finder(index: int, party: PartyFacts, field: str) -> list[Finder]:
-    finders: list[Finder] = []
+def _variants(party: PartyFacts, field: str) -> list[str]:
     if field in ("id_number", "representative_id_number"):
-        variants = id_number_variants(getattr(party, field))
-        if variants:
-            finders.append(
-                Finder(
-                    index,
-                    field,
-                    "id_number",
-                    _compile([_digit_regex(v) for v in variants]),
-                    min(map(len, variants)) < _UNBOUNDED_LENGTH,
-                    REPLACEMENTS["id_number"],
-                )
-            )
-    elif field == "phone":
-        variants = phone_variants(party.phone)
-        if variants:
-            alternatives = [_PHONE_PREFIX + _digit_regex(variants[0], _PHONE_SEP)]
-            alternatives += [_digit_regex(v, _PHONE_SEP) for v in variants[1:]]
-            finders.append(
-                Finder(
-                    index,
-                    field,
-                    "phone",
-                    _compile(alternatives),
-                    min(map(len, variants)) < _UNBOUNDED_LENGTH,
-                    REPLACEMENTS["phone"],
-                )
-            )
-    elif field == "bank_account":
-        number = _alnum(party.bank_account)
-        if number:
-            finders.append(
-                Finder(
-                    index,
-                    field,
-                    "bank_account",
-                    re.compile(_digit_regex(number)),
-                    len(number) < _UNBOUNDED_LENGTH,
-                    REPLACEMENTS["bank_account"],
-                )
-            )
-    elif field == "address":
-        variants = address_variants(party.address)
-        if variants:
-            finders.append(
-                Finder(
-                    index,
-                    field,
-                    "address",
-                    _compile([_text_regex(v) for v in variants]),
-                    False,
-                    REPLACEMENTS["address"],
-                )
-            )
-    elif field == "property_certificates":
-        certificates = [
-            re.sub(r"\s+", "", normalize(c)) for c in party.property_certificates if c.strip()
-        ]
-        if certificates:
-            finders.append(
-                Finder(
-                    index,
-                    field,
-                    "property_certificate",
-                    _compile([_text_regex(c) for c in certificates]),
-                    False,
-                    REPLACEMENTS["property_certificate"],
-                )
-            )
-    return finders
+        return id_number_variants(getattr(party, field))
+    if field == "phone":
+        return phone_variants(party.phone)
+    if field == "bank_account":
+        return [_alnum(party.bank_account)]
+    if field == "address":
+        return address_variants(party.address)
+    if field == "property_certificates":
+        return list(party.property_certificates)
+    raise ValueError(field)
+
+
+_SPAN_TYPE = {
+    "id_number": "id_number",
+    "representative_id_number": "id_number",
+    "phone": "phone",
+    "bank_account": "bank_account",
+    "address": "address",
+    "property_certificates": "property_certificate",
+}
+
+
+def _field_finder(index: int, party: PartyFacts, field: str) -> Finder | None:
+    needles = {skeleton_of(v) for v in _variants(party, field)} - {""}
+    if not needles:
+        return None
+    kind = _SPAN_TYPE[field]
+    return Finder(
+        index,
+        field,
+        kind,
+        tuple(sorted(needles, key=len, reverse=True)),
+        REPLACEMENTS[kind],
+        phone=field == "phone",
+    )
 
 
 def name_finder(index: int, party: PartyFacts) -> Finder | None:
@@ -238,21 +219,22 @@ def name_finder(index: int, party: PartyFacts) -> Finder | None:
     character would mask that character everywhere)."""
     if party.is_organisation:
         return None
-    name = re.sub(r"\s+", "", normalize(party.name))
+    name = skeleton_of(party.name)
     if len(name) < 2:
         return None
     masked = mask_name(name)
     if name == masked:
         return None
-    pattern = re.compile("[ ]?".join(re.escape(ch) for ch in name))
-    return Finder(index, "name", "name", pattern, False, masked)
+    return Finder(index, "name", "name", (name,), masked)
 
 
 def finders_for(parties: Sequence[PartyFacts], *, mask_names: bool) -> list[Finder]:
     finders: list[Finder] = []
     for index, party in enumerate(parties):
         for field in personal_fields(party):
-            finders.extend(_field_finder(index, party, field))
+            finder = _field_finder(index, party, field)
+            if finder is not None:
+                finders.append(finder)
         if mask_names:
             finder = name_finder(index, party)
             if finder is not None:
@@ -260,26 +242,30 @@ def finders_for(parties: Sequence[PartyFacts], *, mask_names: bool) -> list[Find
     return finders
 
 
-def _touches_alnum(norm: str, start: int, end: int) -> bool:
-    before = norm[start - 1] if start > 0 else ""
-    after = norm[end] if end < len(norm) else ""
-    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
-def find(finder: Finder, norm: str) -> Iterator[tuple[int, int]]:
-    """The (start, end) of each occurrence in the normalised text."""
-    pos = 0
-    search = finder.pattern.search
-    while True:
-        match = search(norm, pos)
-        if match is None:
-            return
-        start, end = match.span()
-        if finder.bounded and _touches_alnum(norm, start, end):
-            pos = start + 1
-            continue
-        yield start, end
-        pos = end
+def find(finder: Finder, norm: str, skeleton: Skeleton) -> Iterator[tuple[int, int]]:
+    """The (start, end) in the normalised text of each occurrence of each variant. A short
+    number (fewer than 11 characters) must not touch an ASCII letter or digit."""
+    text = skeleton.text
+    for needle in finder.needles:
+        bounded = len(needle) < _UNBOUNDED_LENGTH and needle.isascii()
+        pos = text.find(needle)
+        while pos != -1:
+            start, end = skeleton.span(pos, pos + len(needle))
+            pos = text.find(needle, pos + 1)
+            if finder.phone:
+                prefix = _PHONE_PREFIX.search(norm, max(0, start - 8), start)
+                if prefix is not None:
+                    start = prefix.start()
+            if bounded and (
+                (start > 0 and _ascii_alnum(norm[start - 1]))
+                or (end < len(norm) and _ascii_alnum(norm[end]))
+            ):
+                continue
+            yield start, end
 
 
 def _describe(index: int, party: PartyFacts, field: str) -> str:
@@ -290,10 +276,14 @@ def _describe(index: int, party: PartyFacts, field: str) -> str:
 
 def find_leaks(text: str, parties: Sequence[PartyFacts]) -> list[str]:
     """Descriptions of the personal values of these parties still present in the text."""
+    finders = finders_for(parties, mask_names=False)
+    if not finders:
+        return []
     norm = normalize(text)
+    skeleton = Skeleton(norm)
     leaks: list[str] = []
-    for finder in finders_for(parties, mask_names=False):
-        if next(find(finder, norm), None) is not None:
+    for finder in finders:
+        if next(find(finder, norm, skeleton), None) is not None:
             description = _describe(finder.party, parties[finder.party], finder.field)
             if description not in leaks:
                 leaks.append(description)
