@@ -175,6 +175,15 @@ if SANXIANG_FILE_STORE == "s3":
         },
     }
 
+# The unified disclosure platform that published decisions are pushed to (000 公示办法 第十八条);
+# unset: `sanxiang push_publications` refuses to run rather than pretend to push.
+SANXIANG_PUSH_URL = os.environ.get("SANXIANG_PUSH_URL", "")
+SANXIANG_PUSH_TOKEN = os.environ.get("SANXIANG_PUSH_TOKEN", "")
+# Proof attached to a correction request (002 第二十一条), per file.
+SANXIANG_CORRECTION_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("SANXIANG_CORRECTION_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True

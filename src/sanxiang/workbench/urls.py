@@ -1,7 +1,18 @@
 from django.urls import URLPattern, path
 
-from . import access_views, archive_views, cards, case_views, correction_views, review_views, signage_views, views
-from . import inspection_views, publication_views
+from . import (
+    access_views,
+    archive_views,
+    cards,
+    case_views,
+    correction_views,
+    export_views,
+    inspection_views,
+    publication_views,
+    review_views,
+    signage_views,
+    views,
+)
 
 app_name = "workbench"
 urlpatterns: list[URLPattern] = [
@@ -36,3 +47,4 @@ urlpatterns += signage_views.urlpatterns  # 窗口岗位信息公示牌: signage
 urlpatterns += archive_views.urlpatterns  # 案卷与归档: archives/…
 urlpatterns += publication_views.urlpatterns  # 执法决定公示: publications/…
 urlpatterns += inspection_views.urlpatterns  # 双随机、一公开: inspections/…
+urlpatterns += export_views.urlpatterns  # 双公示数据导出与报送
