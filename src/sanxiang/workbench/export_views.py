@@ -73,7 +73,7 @@ def _staff(request: HttpRequest) -> User:
 
 @login_required
 @require_GET
-def exports(request: HttpRequest) -> HttpResponse:
+def exports(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     user = _staff(request)
     form = ExportForm(request.GET if "action_type" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -98,7 +98,7 @@ def exports(request: HttpRequest) -> HttpResponse:
         name = f"{f.action_type}-{datetime.date.today():%Y%m%d}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    pushes = PushRecord.objects.filter(publication__agency_id=user.agency_id)
+    pushes = PushRecord.objects.filter(publication__agency=user.agency)
     counts = dict(pushes.values_list("status").annotate(n=Count("id")).order_by())
     failed = paginate(
         request,
