@@ -158,7 +158,8 @@ def test_api_trail_and_pdf(s):
     pdf = client.get(f"/api/records/{s.record.pk}/document.pdf")
     assert pdf.status_code == 200 and "复制件" in pdf_text(pdf.content)
     trail = client.get(f"/api/cases/{s.case.pk}/trail").json()
-    assert [i for i in trail["items"] if i["type"] == "record"][0]["record"]["id"] == s.record.pk
+    shown = next(i for i in trail["items"] if i["type"] == "record")
+    assert shown["record"]["id"] == s.record.pk
     view = LedgerEntry.objects.filter(action="access.view").order_by("-seq").first()
     assert view is not None and req.number in view.payload and '"where":"api"' in view.payload
 

@@ -41,7 +41,7 @@ def test_mark_then_lift_is_a_history_and_each_step_is_on_the_ledger(s):
     assert sel.current_mark("record", s.record.pk) == mark
     assert entries("access.mark")[0].object_id == str(mark.pk)
     # officers of the agency not on the case may not mark; the head may not be bypassed to lift
-    with pytest.raises(PermissionDenied, match="第二十九条|第二十五条"):
+    with pytest.raises(PermissionDenied, match=r"第二十九条|第二十五条"):
         services.set_mark(actor=s.outsider, item=s.evidence, level=Level.PRIVACY, reason="x")
     with pytest.raises(PermissionDenied, match="机关负责人"):
         services.lift_mark(actor=s.w.user_a, item=s.record, reason="已公开")

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.paginator import Page
 from django.http import HttpRequest
 
+from sanxiang.access import selectors as access_selectors
 from sanxiang.core.rules import Rule, UnknownProfile, UnknownRule, get_profile
 from sanxiang.org.models import Agency, Role, Unit, User
 from sanxiang.disclosure import selectors as publication_selectors
@@ -254,6 +255,21 @@ def _publisher_panel(user: User, on: datetime.date) -> Panel:
         data["publications"] = publication_selectors.queue_counts(user, on)
 
 
+def _access_panel(user: User) -> Panel | None:
+    """调阅、复制 requests waiting for this agency head (001 河南全过程记录办法 第二十四条);
+    shown only while there are some."""
+    pending = access_selectors.pending_for_head(user)
+    count = pending.count()
+    if not count:
+        return None
+    return Panel(
+        role="access",
+        title="待审批的调阅、复制申请",
+        template="workbench/access/panel.html",
+        data={"count": count, "rows": list(pending[:5])},
+    )
+
+
 def home_panels(request: HttpRequest, user: User, on: datetime.date) -> list[Panel]:
     """Panels in the order of the roles' place in the work: officer first, supervisor last."""
     panels: list[Panel] = []
@@ -267,6 +283,8 @@ def home_panels(request: HttpRequest, user: User, on: datetime.date) -> list[Pan
         panels.append(_unit_head_panel(user, on))
     if user.has_role(Role.AGENCY_HEAD):
         panels.append(_agency_head_panel(user, on))
+        if (access_panel := _access_panel(user)) is not None:
+            panels.append(access_panel)
     if user.has_role(Role.LEGAL_REVIEWER):
         panels.append(_legal_reviewer_panel(user, on))
     if user.has_role(Role.RECORDS_CUSTODIAN):
