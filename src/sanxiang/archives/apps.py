@@ -8,8 +8,10 @@ class ArchivesConfig(AppConfig):
     def ready(self) -> None:
         # The cases services refuse writes on an archived case; the cases app cannot import
         # this app (data flows one way), so this app hands it the check.
+        from sanxiang.cases.hooks import register_after_transition
         from sanxiang.cases.state import register_case_lock
 
-        from .services import archived_lock
+        from .services import archived_lock, on_transition
 
         register_case_lock(archived_lock)
+        register_after_transition(on_transition)

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from sanxiang.cases.models import AVInterruption, Case, Signature
+from sanxiang.cases.models import AVInterruption, Case, Signature, StageTransition
 from sanxiang.cases.selectors import cases_visible_to
 from sanxiang.core.rules import UnknownRule, get_profile
 from sanxiang.core.rules.model import Period
@@ -177,6 +177,24 @@ def register_case_file(*, actor: User, case: Case) -> CaseFile:
         )
     register_due_case_files(actor=actor, agency=case.agency, limit=None)
     return CaseFile.objects.get(case=case)
+
+
+def on_transition(case: Case, transition: StageTransition) -> None:
+    """cases.hooks.after_transition: a transition that closes the case registers its case
+    file (待立卷) with its deadline, inside the transition's transaction (its ledger entry
+    says ``closed``). Cases closed otherwise are registered by ``archive_due``."""
+    if case.status != Case.Status.CLOSED or CaseFile.objects.filter(case=case).exists():
+        return
+    d = archive_deadline(case.agency.rule_profile_code, case.closed_on or timezone.localdate())
+    CaseFile.objects.create(
+        case=case,
+        agency_id=case.agency_id,
+        closed_on=case.closed_on or timezone.localdate(),
+        due_on=d.due_on,
+        uncovered_year=d.uncovered_year,
+        deadline_text=d.text,
+        deadline_source=d.source,
+    )
 
 
 # ------------------------------------------------------------------ assembly

@@ -14,6 +14,7 @@ from django.core.paginator import Page
 from django.http import HttpRequest
 
 from sanxiang.access import selectors as access_selectors
+from sanxiang.archives import selectors as archive_selectors
 from sanxiang.core.rules import Rule, UnknownProfile, UnknownRule, get_profile
 from sanxiang.org.models import Agency, Role, Unit, User
 from sanxiang.disclosure import selectors as publication_selectors
@@ -236,7 +237,12 @@ def _records_custodian_panel(user: User, on: datetime.date) -> Panel:
         role=Role.RECORDS_CUSTODIAN,
         title="档案管理职责",
         template="workbench/panels/records_custodian.html",
-        data={"agency": user.agency, "rules": rules_for(user.agency, Role.RECORDS_CUSTODIAN)},
+        data={
+            "agency": user.agency,
+            "rules": rules_for(user.agency, Role.RECORDS_CUSTODIAN),
+            # the case files due and overdue (/staff/archives/): indexed counts
+            "archives": archive_selectors.tab_counts(archive_selectors.case_files_for(user), on),
+        },
     )
 
 
