@@ -5,8 +5,8 @@ streaming, the ledger, and the read-only archived case (000 全过程记录办�
 from __future__ import annotations
 
 import hashlib
-import re
 import io
+import re
 import tracemalloc
 import zipfile
 
@@ -54,9 +54,7 @@ def check_bag(data: bytes) -> dict[str, bytes]:
     assert set(manifest) == set(payload)
     for path, body in payload.items():
         assert hashlib.sha256(body).hexdigest() == manifest[path], path
-    info = dict(
-        line.split(": ", 1) for line in files["bag-info.txt"].decode().splitlines()
-    )
+    info = dict(line.split(": ", 1) for line in files["bag-info.txt"].decode().splitlines())
     assert info["Payload-Oxum"] == f"{sum(len(b) for b in payload.values())}.{len(payload)}"
     for line in files["tagmanifest-sha256.txt"].decode().splitlines():
         digest, name = line.split("  ", 1)
@@ -97,9 +95,7 @@ def test_assembly_binds_every_record_and_the_av_description(world, custodian):
     av_sha = made.av.stored_file.sha256  # type: ignore[union-attr]
     # page footers (第1页 共2页) and 卷内页号 stamps are lines of their own: drop them
     lines = [line.replace(" ", "") for line in text.splitlines()]
-    compact = "".join(
-        line for line in lines if not re.fullmatch(r"第\d+页共\d+页|\d+", line)
-    )
+    compact = "".join(line for line in lines if not re.fullmatch(r"第\d+页共\d+页|\d+", line))
     assert av_sha in compact, "the AV list carries the digest"
     for expected in ("李执法", "某餐饮店", "执法记录仪", "电量不足更换电池", "第二十七条"):
         assert expected in compact
