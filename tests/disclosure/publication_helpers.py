@@ -61,6 +61,12 @@ def decision_data(case: Case) -> dict[str, Any]:
 def issue_penalty(world: World, reviewers: Reviewers, **open_kwargs: Any) -> tuple[Case, Record]:
     """A general-procedure penalty decision, legally reviewed, signed by the head and issued
     (作出决定，送达): the transition that creates its publication."""
+    case, decision = ready_to_issue(world, reviewers, **open_kwargs)
+    return fire(world.head, case, "issue"), decision
+
+
+def ready_to_issue(world: World, reviewers: Reviewers, **open_kwargs: Any) -> tuple[Case, Record]:
+    """The penalty decision reviewed and signed by the head, not yet issued."""
     open_kwargs.setdefault("parties", [natural_party()])
     dc = walk_to_decision(world, draft=False, **open_kwargs)
     decision = case_services.add_record(
@@ -89,8 +95,7 @@ def issue_penalty(world: World, reviewers: Reviewers, **open_kwargs: Any) -> tup
             case_services.SignatureInput("agency_head", "王局长"),
         ],
     )
-    case = fire(world.head, dc.case, "issue")
-    return case, decision
+    return dc.case, decision
 
 
 def approve(user: User, publication: Publication) -> None:
