@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from sanxiang.catalog.updates import deadline_text, update_obligations
 from sanxiang.org.models import Unit, User
 from sanxiang.portal.pagination import paginate
 from sanxiang.workbench import panels, selectors
@@ -67,6 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+LIST_UPDATES_SHOWN = 20
+
+
 @login_required
 @require_GET
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,5 +116,10 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "staffing": selectors.agency_staffing(agency, today),
             "figures": selectors.agency_figures(agency, today),
             "warning_days": selectors.EXPIRY_WARNING_DAYS,
+            # 公示清单更新 (000 公示办法 第二十一条): the last year's changes, late ones first
+            "list_updates": sorted(
+                update_obligations(agency, today), key=lambda r: not r.is_overdue
+            )[:LIST_UPDATES_SHOWN],
+            "list_update_rule": deadline_text(agency),
         },
     )
