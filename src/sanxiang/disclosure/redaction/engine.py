@@ -11,6 +11,7 @@ from .normalize import normalize
 from .types import REPLACEMENTS, PartyFacts, Redaction, RedactionError, Span
 
 Region = tuple[int, int]
+_MARKERS = tuple(REPLACEMENTS.values())
 # (start, end, type, source, replacement)
 Candidate = tuple[int, int, str, str, str]
 
@@ -115,6 +116,11 @@ def redact(
     if isinstance(keep, str):
         raise RedactionError("keep 应为字符串的列表，而不是一个字符串。")
     norm = normalize(text)
+    if "已隐去]" in norm:
+        # A text redacted before: its markers are neither values nor labels (“[住址已隐去]”
+        # is no address, nor does “[联系电话已隐去]” label the number after it).
+        for marker in _MARKERS:
+            norm = norm.replace(marker, "\n" * len(marker))
     public_strings = [*keep, *(v for p in parties for v in structured.public_values(p))]
     public = _Regions(_occurrences(norm, public_strings))
     titles = _Regions(detectors.title_regions(norm))
