@@ -263,8 +263,9 @@ def _visible_request(user: User, pk: int) -> AccessRequest:
 
 
 def _steps(access_request: AccessRequest) -> list[LedgerEntry]:
-    """The ledger entries of the request, and the reads of its items by the requester since
-    it was filed (index object_type, object_id, seq)."""
+    """The ledger entries of the request, and the requester's reads and refused reads of its
+    items (the refusal that led to the request included): the latest 300, oldest first
+    (index object_type, object_id, seq)."""
     items = access_selectors.request_items(access_request)
     reads = Q()
     for kind, label in _MODEL_LABELS.items():
@@ -272,13 +273,10 @@ def _steps(access_request: AccessRequest) -> list[LedgerEntry]:
         if ids:
             reads |= Q(object_type=label, object_id__in=ids)
     own = Q(object_type=AccessRequest._meta.label_lower, object_id=str(access_request.pk))
-    item_reads = reads & Q(
-        actor_id=access_request.requester_id,
-        action__startswith="access.",
-        recorded_at__gte=access_request.created_at,
-    )
+    item_reads = reads & Q(actor_id=access_request.requester_id, action__startswith="access.")
     query = own | item_reads if reads else own
-    return list(LedgerEntry.objects.filter(query).order_by("seq")[:300])
+    latest = list(LedgerEntry.objects.filter(query).order_by("-seq")[:300])
+    return latest[::-1]
 
 
 def _render_request(
