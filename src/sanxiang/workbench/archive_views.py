@@ -17,6 +17,7 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -194,7 +195,7 @@ def _disposition(filename: str, ascii_name: str) -> str:
 
 @login_required
 @require_POST
-def download_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+def download_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponseBase:
     try:
         assembly = _export(request, pk, version, "pdf")
     except ValidationError as exc:
@@ -231,7 +232,7 @@ def package_response(assembly: CaseFileAssembly) -> StreamingHttpResponse:
 
 @login_required
 @require_POST
-def download_package(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+def download_package(request: HttpRequest, pk: int, version: int) -> HttpResponseBase:
     try:
         assembly = _export(request, pk, version, "package")
     except ValidationError as exc:
