@@ -97,3 +97,32 @@ def test_digests_are_order_independent_and_sensitive():
     assert algorithm.list_digest([1, 2, 3]) == hashlib.sha256(b"1,2,3").hexdigest()
     assert algorithm.list_digest([1, 2]) != algorithm.list_digest([1, 2, 3])
     assert algorithm.result_digest(run()) != algorithm.result_digest(run(SEED_B))
+
+
+def reference_draw(seed, targets, inspectors, conflicts, ratio, m):
+    """The algorithm exactly as its docstring states it, written independently."""
+    key = bytes.fromhex(seed)
+
+    def s(text):
+        return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+    k = algorithm.selected_count(len(targets), ratio)
+    load = dict.fromkeys(inspectors, 0)
+    out = []
+    for pos, t in enumerate(sorted(targets, key=lambda t: (s(f"target:{t}"), t))[:k], start=1):
+        avail = [i for i in inspectors if (i, t) not in conflicts]
+        avail.sort(key=lambda i: (load[i], s(f"inspector:{t}:{i}"), i))
+        chosen = tuple(avail[:m])
+        for i in chosen:
+            load[i] += 1
+        out.append(algorithm.Pick(pos, t, chosen))
+    return out
+
+
+@pytest.mark.parametrize("m", [2, 3])
+def test_matches_an_independent_implementation_of_the_documented_algorithm(m):
+    conflicts = {(501, t) for t in range(1, 40)} | {(502, 7), (503, 7)}
+    got = run(
+        SEED_B, conflict_pairs=[list(c) for c in conflicts], ratio=Decimal("37.5"), per_target=m
+    )
+    assert got == reference_draw(SEED_B, TARGETS, INSPECTORS, conflicts, Decimal("37.5"), m)
