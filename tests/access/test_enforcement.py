@@ -193,3 +193,11 @@ def test_workbench_forms(s):
     req.refresh_from_db()
     assert req.status == "approved"
     assert actions() == ["access.mark", "access.request", "access.approve"]
+
+
+def test_correction_form_of_a_marked_record_is_refused_to_an_officer_not_on_the_case(s):
+    services.set_mark(actor=s.w.user_a, item=s.record, level=Level.PRIVACY, reason="身份证号")
+    url = reverse("workbench:record_correct", args=[s.record.pk])
+    assert as_user(s.outsider).get(url).status_code == 403
+    assert as_user(s.w.user_b).get(url).status_code == 200
+    assert actions()[-2:] == ["access.denied", "access.view"]

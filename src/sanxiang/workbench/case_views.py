@@ -372,6 +372,9 @@ def correct_record(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     record = _record(user, pk)
     case = _acting_case(user, record.case_id)
+    # the form shows the record's content: a marked record only to those who may read it
+    decision = access_services.open_item(actor=user, item=record, how="view", where="correction")
+    access_services.refuse(decision)
     kind = registry().kind(record.kind)
     if hasattr(record, "superseded_by"):
         messages.error(request, "该记录已被更正，应更正最新的记录。")
