@@ -67,7 +67,7 @@ class RevocationForm(forms.Form):
     kind = forms.ChoiceField(label="撤下原因", choices=Publication.RevocationKind.choices)
     on = forms.DateField(
         label="知悉之日",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="知悉执法决定被撤销、确认违法或者要求重新作出之日，撤下期限自此起算。",
     )
     note = forms.CharField(
@@ -88,7 +88,8 @@ class CorrectionForm(forms.Form):
         label="更正理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     found_on = forms.DateField(
-        label="发现信息不准确之日", widget=forms.DateInput(attrs={"type": "date"})
+        label="发现信息不准确之日",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     text = forms.CharField(
         label="更正后的决定文书全文（原文，提交后重新隐去并保密审查）",
