@@ -118,3 +118,18 @@ def test_public_draw_page_shows_seed_lists_results_and_verifies(client, dw):
     assert "赵小明" not in str(candidates)
     detail = client.get(reverse("portal:agency", args=[agency]))
     assert reverse("portal:draws", args=[agency]) in detail.text
+
+
+def test_public_draw_page_queries_do_not_grow_with_results(
+    client, dw, django_assert_max_num_queries
+):
+    add_targets(dw, 12)
+    inspection = plan(dw, ratio=100, ratio_reason="全覆盖")
+    draw = services.run_draw(
+        actor=dw.world.head, draw=services.fix_seed(actor=dw.world.head, inspection=inspection)
+    )
+    services.create_inspection_tasks(actor=dw.world.head, draw=draw, unit=dw.world.unit)
+    url = reverse("portal:draw", args=[dw.world.agency.pk, draw.pk])
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.text.count("检查中") == 12
