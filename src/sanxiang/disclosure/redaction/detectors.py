@@ -26,11 +26,11 @@ Hit = tuple[int, int, str]
 
 _CJK = "\u4e00-\u9fff"
 _STOP = "，。；;,、\n"
-_PHRASE_STOP = _STOP + "？?！!"
+_PHRASE_STOP = _STOP + "？?！!《"
 _NOT_QUESTION = "(?![？?]|如何|怎么样|怎样|是否)"
 
 # A run of digits with the separators people type inside numbers; classified in Python.
-_NUMBER = re.compile(r"[0-9(（+][0-9 \-()（）]{5,40}[0-9Xx]")
+_NUMBER = re.compile(r"[0-9(（+][0-9 \-()（）]{5,200}[0-9Xx]")
 _USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _ANY_DIGIT = re.compile(r"\d")
 _CLOSING = re.compile(r"[)）]")
@@ -79,7 +79,7 @@ _CERT_LABEL_KEYWORDS = ("证号", "证书号", "证书编号")
 _ADDRESS_LABEL = re.compile(
     r"(家庭住址|家庭地址|现住址|现住(?!院)|住址|住所地|住所|家住|居住于|居住在|居住地|"
     r"现居住于|现居住地|现居于|户籍地址|户籍所在地|户籍地|联系地址|通讯地址|送达地址|经常居住地)"
-    r"(?:为|是|在|于)?[:：\s]*([^，。；;,\n(（]{2,60})"
+    r"(?:为|是|在|于)?[:： \t\u3000]*([^，。；;,\n(（《:： \t\u3000][^，。；;,\n(（《]{1,59})"
 )
 # Labels an organisation's registered address also goes by (public for organisations).
 _ORG_ADDRESS_LABELS = frozenset({"住所", "住所地", "送达地址", "联系地址", "通讯地址"})
@@ -193,11 +193,14 @@ def is_id_number(value: str) -> bool:
         return False
     if number[-1] != ric.calc_check_digit(number):
         return False
+    year = int(number[6:10])
+    if not 1880 <= year <= datetime.date.today().year:
+        return False
     try:
-        born = ric.get_birth_date(number)
+        datetime.date(year, int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    return 1880 <= born.year <= datetime.date.today().year
+    return True
 
 
 def _is_old_id(value: str) -> bool:
@@ -302,7 +305,9 @@ def detect_numbers(norm: str) -> list[Hit]:
     if _ANY_DIGIT.search(norm) is None:
         return []
     hits: list[Hit] = []
-    public = uscc_regions(norm)
+    # A USCC is never taken for anything: an all-digit one is classified "uscc" (or, when it
+    # also passes as an ID number, follows 统一社会信用代码 — a public label); the digit runs
+    # inside one with letters touch those letters and are skipped.
     for match in _NUMBER.finditer(norm):
         start, end = match.span()
         while norm[start] in "(（" and not _CLOSING.search(norm, start, end):
@@ -311,10 +316,6 @@ def detect_numbers(norm: str) -> list[Hit]:
             if kind == "uscc" or _touches_alnum(norm, s, e):
                 continue
             if _publicly_labelled(norm, s):
-                continue
-            if _overlaps(public, s, e) and (
-                kind != "id_number" or "信用代码" in norm[max(0, s - 16) : s]
-            ):
                 continue
             if kind == "phone":
                 extension = _LANDLINE_EXTENSION.match(norm, e)

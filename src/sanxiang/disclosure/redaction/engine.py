@@ -68,7 +68,10 @@ def _merge(candidates: list[Candidate]) -> list[Span]:
             end = max(end, candidates[index][1])
             index += 1
         start = cluster[0][0]
-        best = max(cluster, key=lambda c: (c[1] - c[0], c[3] == "party", c[2] != "name"))
+        if len(cluster) == 1:
+            best = cluster[0]
+        else:
+            best = max(cluster, key=lambda c: (c[1] - c[0], c[3] == "party", c[2] != "name"))
         spans.append(Span(start, end, best[2], best[3], best[4]))
     return spans
 

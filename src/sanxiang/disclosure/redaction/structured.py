@@ -93,8 +93,12 @@ class Finder:
     phone: bool = False  # take a +86 / 0086 prefix and an opening bracket along
 
 
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
 def _alnum(value: str) -> str:
-    return "".join(ch for ch in normalize(value).upper() if ch.isascii() and ch.isalnum())
+    return _NOT_ALNUM.sub("", normalize(value)).upper()
 
 
 def id_number_variants(value: str) -> list[str]:
@@ -112,7 +116,7 @@ def id_number_variants(value: str) -> list[str]:
 def phone_variants(value: str) -> list[str]:
     """The digits of a telephone number without a country code, and a landline's local number
     without its area code."""
-    digits = "".join(ch for ch in normalize(value) if ch.isdigit())
+    digits = _NOT_DIGIT.sub("", normalize(value))
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) in (12, 13):
