@@ -6,7 +6,6 @@ watermarked and are served unchanged; their download is on the ledger all the sa
 from __future__ import annotations
 
 import io
-import math
 from typing import IO
 
 from sanxiang.documents import fonts
@@ -43,20 +42,19 @@ def watermark_image(stream: IO[bytes], size: int, media_type: str, text: str) ->
     with Image.open(stream) as opened:
         base = opened.convert("RGBA")
     width, height = base.size
-    font_size = max(14, min(width, height) // 14)
+    # the text runs across about half the width; one rotated tile, pasted on a grid
+    font_size = max(12, min(height // 8, int(width * 0.5 / max(len(text), 1))))
     font = ImageFont.truetype(str(fonts.REGULAR_FONT_PATH), font_size)
     left, top, right, bottom = font.getbbox(text)
-    tw, th = int(right - left) + font_size, int(bottom - top) + font_size
-    diag = int(math.hypot(width, height))
-    layer = Image.new("RGBA", (diag, diag), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for y in range(0, diag, th * 3):
-        for x in range(-(y % (tw * 2)), diag, tw + font_size * 2):
-            draw.text((x, y), text, font=font, fill=(200, 0, 0, 110))
-    layer = layer.rotate(30, resample=Image.Resampling.BICUBIC)
-    offset = ((width - diag) // 2, (height - diag) // 2)
+    pad = font_size // 2
+    tile = Image.new("RGBA", (int(right - left) + 2 * pad, int(bottom - top) + 2 * pad))
+    ImageDraw.Draw(tile).text((pad - left, pad - top), text, font=font, fill=(200, 0, 0, 110))
+    tile = tile.rotate(30, expand=True, resample=Image.Resampling.BICUBIC)
     overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
-    overlay.paste(layer, offset)
+    step_x, step_y = tile.width + font_size, tile.height + font_size
+    for row, y in enumerate(range(-tile.height // 2, height, step_y)):
+        for x in range(-((row % 2) * step_x) // 2, width, step_x):
+            overlay.alpha_composite(tile, (max(x, 0), max(y, 0)), (max(-x, 0), max(-y, 0)))
     out = Image.alpha_composite(base, overlay)
     buffer = io.BytesIO()
     if fmt == "JPEG":
