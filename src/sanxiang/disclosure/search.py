@@ -9,10 +9,11 @@ Chinese has no spaces, and PostgreSQL's text search has no Chinese parser built 
 index is made of character bigrams: "行政处罚" is indexed as 行政 政处 处罚, and the last
 character of each run of Chinese characters on its own, so that a one-character query (a
 prefix query ``罚:*``) finds every occurrence. ASCII words and numbers are indexed whole and
-queried as prefixes. The lexemes are written into the ``tsvector`` and ``tsquery`` as they
+queried as word prefixes. The lexemes are written into the ``tsvector`` and ``tsquery`` as they
 are (``'…'::tsvector``), without the text-search parser, so neither the server's locale nor
-its configuration matters. The GIN index narrows the candidates; a ``LIKE`` on the folded
-text then keeps only rows that contain each term exactly (bigrams alone would also match
+its configuration matters. The GIN index finds a term of one or two characters, or one word,
+exactly; for a longer term it narrows the candidates and a ``LIKE`` on the folded text
+keeps only rows that contain the term as written (bigrams alone would also match
 "行政处理……处罚" for 行政处罚). On SQLite (the embedded default) the ``LIKE`` does it alone.
 
 Results are ordered newest decision first. Counting a million rows for every page would be
@@ -90,6 +91,14 @@ def _term_query(term: str) -> list[str]:
     return parts
 
 
+def _exact_on_index(term: str) -> bool:
+    """Whether the tsquery of ``term`` finds exactly the texts containing it: one or two
+    Chinese characters, or one ASCII word (found as a word prefix). Longer terms need the
+    ``LIKE`` recheck (their bigrams may sit apart in the text)."""
+    match = _TOKEN_RE.fullmatch(term)
+    return match is not None and (match.group(2) is not None or len(term) <= 2)
+
+
 def parse_query(q: str) -> list[str]:
     """The terms of a user's query (folded), each to be found as written. Whitespace
     separates terms. Whatever the query holds (SQL, HTML) is only ever text to look for."""
@@ -145,9 +154,13 @@ def entry_values(publication: Publication, version: PublicationVersion) -> dict[
     fields = version.fields or {}
     kind_label = Publication.Kind(publication.kind).label
     type_label = ACTION_TYPES.get(publication.action_type, publication.action_type)
-    party = published_field(fields, "party", "parties", "行政相对人")
-    title = published_field(fields, "title", "标题") or (
-        f"{type_label}决定" if publication.kind == Publication.Kind.DECISION else kind_label
+    party = published_field(fields, "party")
+    # the document's name, the first line of the published text (e.g. 行政处罚决定书)
+    first_line = version.full_text.strip().split("\n", 1)[0].strip()
+    title = (
+        published_field(fields, "title")
+        or first_line[:60]
+        or (f"{type_label}决定" if publication.kind == Publication.Kind.DECISION else kind_label)
     )
     if party and party not in title:
         title = f"{title}（{party}）"
@@ -301,8 +314,11 @@ def _matching(filters: SearchFilters) -> QuerySet[PublicationSearch]:
                     output_field=BooleanField(),
                 )
             )
+            recheck = [term for term in filters.terms if not _exact_on_index(term)]
+        else:
+            recheck = list(filters.terms)
         condition = Q()
-        for term in filters.terms:
+        for term in recheck:
             condition &= Q(search_text__contains=term)
         qs = qs.filter(condition)
     return qs

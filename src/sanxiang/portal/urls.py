@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import inspection_views, list_views, request_views, transparency, views
+from . import decision_views, inspection_views, list_views, request_views, transparency, views
 
 app_name = "portal"
 urlpatterns: list[URLPattern] = [
@@ -15,3 +15,4 @@ urlpatterns: list[URLPattern] = [
 urlpatterns += list_views.urlpatterns  # 事前公开: 权责清单, 服务指南, 执法流程图 …
 urlpatterns += request_views.urlpatterns  # 办理进度查询, 更正申请
 urlpatterns += inspection_views.urlpatterns  # 双随机、一公开: agencies/<pk>/random-inspections/draws/…
+urlpatterns += decision_views.urlpatterns  # 执法决定公开: decisions/, decisions/<pk>/

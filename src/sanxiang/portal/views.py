@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sanxiang.disclosure.search import latest_decisions
 from sanxiang.portal import selectors
 from sanxiang.portal.forms import CertificateLookupForm
 from sanxiang.portal.pagination import paginate
@@ -26,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "figures": selectors.portal_figures(today),
             "today": today,
             "lookup_form": CertificateLookupForm(),
+            "latest_decisions": latest_decisions(8),
         },
     )
 
