@@ -18,11 +18,11 @@ from pypdf import PdfReader
 from sanxiang.archives import services
 from sanxiang.archives.models import CaseFile, CaseFileAssembly, CaseFileItem
 from sanxiang.archives.package import PayloadFile, stream_package
+from sanxiang.archives.responses import package_response
 from sanxiang.cases import services as case_services
 from sanxiang.cases.models import Case
 from sanxiang.records import ledger
 from sanxiang.records.models import LedgerEntry
-from sanxiang.workbench.archive_views import package_response
 from tests.archives.helpers import closed_case, mp4, registered, store
 from tests.cases.factories import RECORD_DATA, days_ago
 

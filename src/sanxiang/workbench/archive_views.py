@@ -15,7 +15,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanxiang.archives import selectors, services
 from sanxiang.archives.models import CaseFile, CaseFileAssembly
-from sanxiang.archives.package import PayloadFile, stream_package
+from sanxiang.archives.responses import package_response
 from sanxiang.org.models import User
 from sanxiang.portal.pagination import paginate
 from sanxiang.records.filestore import get_store
@@ -206,27 +205,6 @@ def download_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponseBas
         f"{assembly.archive_number}-案卷.pdf", f"{assembly.archive_number}.pdf"
     )
     response["Content-Length"] = str(assembly.pdf.size)
-    return response
-
-
-def package_response(assembly: CaseFileAssembly) -> StreamingHttpResponse:
-    """The zipped bag, streamed: built chunk by chunk from the stored files."""
-    files = [
-        PayloadFile("data/案卷.pdf", assembly.pdf.sha256, assembly.pdf.size),
-        *(
-            PayloadFile(i.path, i.stored_file.sha256, i.stored_file.size)
-            for i in selectors.items(assembly)
-        ),
-    ]
-    response = StreamingHttpResponse(
-        stream_package(assembly.bag_name, assembly.bag_info, files),
-        content_type="application/zip",
-    )
-    response["Content-Disposition"] = _disposition(
-        f"{assembly.bag_name}.zip", f"{assembly.archive_number}.zip"
-    )
-    response["Content-Length"] = str(assembly.package_size)
-    response["X-Content-SHA256"] = assembly.package_sha256
     return response
 
 
