@@ -253,6 +253,8 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
     "/cases/{case_id}/trail",
     response={200: TrailOut, **ERRORS},
     summary="案件全过程记录（环节流转、文书及签名/拒签、更正、证据、音像记录，按时间排序）",
+    description="已标注保密标识的文书、证据、音像记录，调用者无权查阅（非本案承办人员且无有效"
+    "调阅、复制许可）时，该项的 `record` / `evidence` / `av` 为 null；有权查阅的，本次查阅记入台账。",
 )
 def get_trail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     user = current_user(request)
@@ -564,7 +566,10 @@ def add_av_recording(
     "/records/{record_id}/document.pdf",
     response={200: None, **ERRORS},
     summary="文书 PDF（嵌入中文字体）",
-    description="按文书种类的格式生成该记录的 PDF；已被更正的记录和更正记录均可下载，并注明更正关系。",
+    description="按文书种类的格式生成该记录的 PDF；已被更正的记录和更正记录均可下载，并注明更正关系。"
+    "已标注保密标识的记录：本案承办人员、机关负责人等可下载；其他人须有经机关负责人批准、"
+    "仍在有效期内的调阅或复制许可（001 河南全过程记录办法 第二十四条），否则返回 403；"
+    "按许可下载的 PDF 加注申请人姓名、申请编号和时间水印。每次下载及被拒均记入台账。",
     openapi_extra={
         "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}}
     },
