@@ -24,6 +24,8 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import F, IntegerField, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from sanxiang.core.rules import get_profile
@@ -154,41 +156,61 @@ def _judge(
     return (UpdateStatus.ON_TIME if updated_on <= due else UpdateStatus.LATE), due, None
 
 
+#: The column that names an entry of each list, for the log.
+_SUBJECT = {
+    PowerItem: "name",
+    RandomInspectionItem: "name",
+    DiscretionStandard: "violation",
+    ServiceGuide: "matter__name",
+    RemedyChannel: "name",
+    SupervisionChannel: "name",
+    AVMatter: "activity",
+}
+
+
 def _catalog_rows(
     agency: Agency, deadline: _Deadline, since: datetime.date, on: datetime.date
 ) -> list[UpdateObligation]:
-    rows: list[UpdateObligation] = []
-    for model in LIST_MODELS:
-        versions = (
-            model._default_manager.filter(
-                agency=agency,
-                change_occurred_on__isnull=False,
-                change_occurred_on__gte=since,
-                change_occurred_on__lte=on,
-            )
-            .select_related(*(["matter"] if model is ServiceGuide else []))
-            .order_by("-change_occurred_on", "-pk")[:ROWS_PER_SOURCE]
+    """One query for all the lists: a UNION of the revisions that carry a change day."""
+    parts = [
+        model._default_manager.filter(
+            agency=agency,
+            change_occurred_on__isnull=False,
+            change_occurred_on__gte=since,
+            change_occurred_on__lte=on,
         )
-        for item in versions:
-            occurred = item.change_occurred_on
-            assert occurred is not None
-            updated = _local_day(item.created_at)
-            status, due, year = _judge(deadline, occurred, updated)
-            note = item.change_note.strip() or "法律、法规、规章或机构职能变化"
-            rows.append(
-                UpdateObligation(
-                    list_name=str(model._meta.verbose_name_plural),
-                    subject=str(item),
-                    event=f"{note}（修订为{item.version_label}）",
-                    occurred_on=occurred,
-                    due_on=due,
-                    updated_on=updated,
-                    status=status,
-                    citation=deadline.citation,
-                    period=deadline.period,
-                    uncovered_year=year,
-                )
+        .order_by()
+        .annotate(
+            x_list=Value(index, output_field=IntegerField()),
+            x_subject=Cast(F(_SUBJECT[model]), output_field=TextField()),
+            x_version=F("version"),
+            x_occurred=F("change_occurred_on"),
+            x_registered=F("created_at"),
+            x_note=F("change_note"),
+        )
+        .values_list("x_list", "x_subject", "x_version", "x_occurred", "x_registered", "x_note")
+        for index, model in enumerate(LIST_MODELS)
+    ]
+    union = parts[0].union(*parts[1:], all=True).order_by("-x_occurred")[:ROWS_PER_SOURCE]
+    rows: list[UpdateObligation] = []
+    for index, subject, version, occurred, registered, note in union:
+        updated = _local_day(registered)
+        status, due, year = _judge(deadline, occurred, updated)
+        model = LIST_MODELS[index]
+        rows.append(
+            UpdateObligation(
+                list_name=str(model._meta.verbose_name_plural),
+                subject=f"{subject[:60]}（第{version}版）",
+                event=f"{note.strip() or '法律、法规、规章或机构职能变化'}（修订为第{version}版）",
+                occurred_on=occurred,
+                due_on=due,
+                updated_on=updated,
+                status=status,
+                citation=deadline.citation,
+                period=deadline.period,
+                uncovered_year=year,
             )
+        )
     return rows
 
 

@@ -51,6 +51,13 @@ def flowchart_svg(code: str) -> str:
     return render_svg(get_procedure(code))
 
 
+def _inline(svg: str, code: str) -> str:
+    """The SVG for embedding beside others: its arrow marker gets an id of its own."""
+    return svg.replace('id="arrow"', f'id="arrow-{code}"').replace(
+        "url(#arrow)", f"url(#arrow-{code})"
+    )
+
+
 def procedures_of(item: PowerItem) -> list[Procedure]:
     """The procedures a case of this power follows (行政处罚: the general and the simple one)."""
     action_type = item.action_type
@@ -150,7 +157,7 @@ def service_guide(request: HttpRequest, pk: int, guide_pk: int) -> HttpResponse:
         raise Http404("未查询到该服务指南，或其已被修订、撤销。")
     charts: list[tuple[Procedure, SafeString]] = [
         # render_svg escapes every text it draws; the SVG is built from shipped definitions.
-        (p, mark_safe(flowchart_svg(p.code)))
+        (p, mark_safe(_inline(flowchart_svg(p.code), p.code)))
         for p in procedures_of(guide.matter)
     ]
     return render(
