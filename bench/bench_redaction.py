@@ -2,10 +2,12 @@
 
     python bench/bench_redaction.py --mb 5
     python bench/bench_redaction.py --mb 20 --seed 3 --no-parties
+    python bench/bench_redaction.py --mb 5 --bare     # dense: planted values, no body text
 
 Generates documents (penalty decisions for natural and legal persons, inquiry records,
 inspection results; ``tests/disclosure/redaction_corpus.py``) with planted personal and
-public values until their text reaches --mb megabytes (UTF-8), then times ``redact`` over all
+public values and their public body text (evidence, reasoning, remedies — a decision of about
+3 KB; --bare leaves it out) until their text reaches --mb megabytes (UTF-8), then times ``redact`` over all
 of them — the structured layer with each document's parties (unless --no-parties) and every
 detector — and prints MB/s and documents/s, by the wall clock and by CPU time (one core; on a shared
 machine the wall clock counts others' work too). Generation is not timed. Every planted personal
@@ -29,6 +31,11 @@ def main() -> int:
     parser.add_argument("--mb", type=float, default=5.0, help="megabytes of text (default 5)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-parties", action="store_true", help="detectors only")
+    parser.add_argument(
+        "--bare",
+        action="store_true",
+        help="documents without their public body text: planted values only, dense",
+    )
     args = parser.parse_args()
 
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -41,13 +48,16 @@ def main() -> int:
     started = time.perf_counter()
     documents = []
     size = 0
-    for document in Generator(args.seed).documents(10**9):
+    for document in Generator(args.seed, filler=not args.bare).documents(10**9):
         documents.append(document)
         size += len(document.text.encode("utf-8"))
         if size >= target:
             break
     generated = time.perf_counter() - started
-    print(f"generated {len(documents):,} documents, {size / 1e6:.2f} MB in {generated:.1f} s")
+    print(
+        f"generated {len(documents):,} documents, {size / 1e6:.2f} MB "
+        f"({size / len(documents):,.0f} bytes each on average) in {generated:.1f} s"
+    )
 
     started, cpu_started = time.perf_counter(), time.process_time()
     results = [

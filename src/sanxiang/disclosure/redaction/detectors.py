@@ -38,19 +38,19 @@ _LANDLINE = re.compile(r"0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7}")
 _LANDLINE_EXTENSION = re.compile(r"[ ]?(?:转|-|ext\.?|分机)[ ]?\d{1,5}")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
-_ID_LABEL = re.compile(
-    r"(?:身份证件号码|身份证号码|身份证号|身份证|公民身份号码|证件号码)"
-    r"[^0-9A-Za-z\n]{0,6}?(\d[\d \-]{12,20}[\dXx])"
-)
-_PHONE_LABEL = re.compile(
-    r"(?:联系电话|联系方式|电话号码|移动电话|固定电话|手机号码|手机号|手机|电话|座机|传真|"
+# A number after a label saying what it is: the labels in one scan (a group per kind), then
+# the kind's value pattern where the label ends.
+_LABELS = re.compile(
+    r"(?P<id_number>身份证件号码|身份证号码|身份证号|身份证|公民身份号码|证件号码)"
+    r"|(?P<bank_account>银行卡号|银行账号|银行帐号|银行账户|银行帐户|卡号|账号|帐号|账户|帐户)"
+    r"|(?P<phone>联系电话|联系方式|电话号码|移动电话|固定电话|手机号码|手机号|手机|电话|座机|传真|"
     r"Tel|TEL|tel|QQ号码|QQ号|QQ)"
-    r"[^0-9\n]{0,6}?((?:\+?86[ \-]?)?[(（]?\d[\d \-()（）]{3,20}\d)"
 )
-_BANK_LABEL = re.compile(
-    r"(?:银行卡号|银行账号|银行帐号|银行账户|银行帐户|卡号|账号|帐号|账户|帐户)"
-    r"[^0-9\n]{0,8}?(\d[\d \-]{6,32}\d)"
-)
+_LABELLED_VALUES: dict[str, re.Pattern[str]] = {
+    "id_number": re.compile(r"[^0-9A-Za-z\n]{0,6}?(\d[\d \-]{12,20}[\dXx])"),
+    "bank_account": re.compile(r"[^0-9\n]{0,8}?(\d[\d \-]{6,32}\d)"),
+    "phone": re.compile(r"[^0-9\n]{0,6}?((?:\+?86[ \-]?)?[(（]?\d[\d \-()（）]{3,20}\d)"),
+}
 _PUBLIC_LABEL = re.compile(
     r"(?:执法证件编号|执法证件号码?|执法证编号|执法证号码?|执法证|工作证号|注册号|信用代码|"
     r"文号|案号|编号)[^" + _STOP + r"]{0,8}$"
@@ -322,23 +322,22 @@ def detect_numbers(norm: str) -> list[Hit]:
                 if extension is not None and norm[s] == "0":
                     e = extension.end()
             hits.append((s, e, kind))
-    for regex, group, kind in (
-        (_ID_LABEL, 1, "id_number"),
-        (_BANK_LABEL, 1, "bank_account"),
-        (_PHONE_LABEL, 1, "phone"),
-    ):
-        for match in regex.finditer(norm):
-            start, end = match.span(group)
-            digits = _NOT_DIGIT.sub("", match.group(group))
-            if kind == "phone" and (_service_number(digits) or len(digits) > 13):
-                continue
-            if kind == "bank_account" and not 8 <= len(digits) <= 30:
-                continue
-            if _touches_alnum(norm, start, end):
-                continue
-            # The label says what it is: it wins over a number that happens to validate as
-            # a USCC (one 18-digit string in 31 does).
-            hits.append((start, end, kind))
+    for label in _LABELS.finditer(norm):
+        kind = label.lastgroup or ""
+        match = _LABELLED_VALUES[kind].match(norm, label.end())
+        if match is None:
+            continue
+        start, end = match.span(1)
+        digits = _NOT_DIGIT.sub("", match.group(1))
+        if kind == "phone" and (_service_number(digits) or len(digits) > 13):
+            continue
+        if kind == "bank_account" and not 8 <= len(digits) <= 30:
+            continue
+        if _touches_alnum(norm, start, end):
+            continue
+        # The label says what it is: it wins over a number that happens to validate as a
+        # USCC (one 18-digit string in 31 does).
+        hits.append((start, end, kind))
     return hits
 
 

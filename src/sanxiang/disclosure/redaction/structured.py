@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from stdnum.cn import ric
 
@@ -81,8 +81,7 @@ class Skeleton:
         return self.offset(start), self.offset(end - 1) + 1
 
 
-@dataclass(frozen=True)
-class Finder:
+class Finder(NamedTuple):
     """One value of one party, in all its variants (skeleton forms, longest first)."""
 
     party: int
