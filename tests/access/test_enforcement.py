@@ -201,3 +201,31 @@ def test_correction_form_of_a_marked_record_is_refused_to_an_officer_not_on_the_
     assert as_user(s.outsider).get(url).status_code == 403
     assert as_user(s.w.user_b).get(url).status_code == 200
     assert actions()[-2:] == ["access.denied", "access.view"]
+
+
+def test_custodian_registers_for_a_court_and_the_head_sees_it_on_the_home_page(s):
+    from sanxiang.access.models import AccessRequest
+
+    custodian = as_user(s.custodian)
+    form = custodian.get(reverse("workbench:access_request_new", args=[s.case.pk]))
+    assert "代为登记" in form.content.decode()
+    done = custodian.post(
+        reverse("workbench:access_request_new", args=[s.case.pk]),
+        {
+            "items": [f"evidence:{s.evidence.pk}"],
+            "purpose": "copy",
+            "reason": "人民法院审理行政诉讼案件调取证据",
+            "days": 5,
+            "requester_name": "郑州市中级人民法院",
+        },
+    )
+    assert done.status_code == 302
+    req = AccessRequest.objects.get()
+    assert req.on_behalf and req.requester_id == s.custodian.pk
+    queue = custodian.get(reverse("workbench:access") + "?tab=queue").content.decode()
+    assert req.number in queue and "郑州市中级人民法院" in queue
+    home = as_user(s.w.head).get(reverse("workbench:home"))
+    assert [p.role for p in home.context["panels"]][-1] == "access"
+    assert 'data-testid="access-pending">1<' in home.content.decode()
+    # an officer's own list does not show other people's requests
+    assert req.number not in as_user(s.outsider).get(reverse("workbench:access")).content.decode()
