@@ -382,7 +382,7 @@ def _require(actor: User, agency: Agency, roles: Sequence[str], what: str, profi
 
 def _locked(publication: Publication) -> Publication:
     return (
-        Publication.objects.select_for_update()
+        Publication.objects.select_for_update(of=("self",))
         .select_related("agency__jurisdiction", "case", "source_record", "current_version")
         .get(pk=publication.pk)
     )
@@ -390,7 +390,7 @@ def _locked(publication: Publication) -> Publication:
 
 def _open_review(publication: Publication) -> ConfidentialityReview | None:
     return (
-        ConfidentialityReview.objects.select_for_update()
+        ConfidentialityReview.objects.select_for_update(of=("self",))
         .filter(publication=publication, status=ConfidentialityReview.Status.OPEN)
         .order_by("-id")
         .first()
@@ -563,7 +563,7 @@ def add_redaction(
 ) -> ConfidentialityReview:
     """The publisher hides a stretch the detection missed (every occurrence of it in the
     full text and the decision information)."""
-    review = ConfidentialityReview.objects.select_for_update().get(pk=review.pk)
+    review = ConfidentialityReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
     publication = _locked(review.publication)
     review.publication = publication
     profile = _profile_code(publication.agency)
@@ -644,7 +644,7 @@ def reinstate_detection(
 ) -> ConfidentialityReview:
     """The publisher puts back a stretch the detection hid wrongly (with the reason);
     refused for a value the case knows is personal (000 公示办法 第十七条)."""
-    review = ConfidentialityReview.objects.select_for_update().get(pk=review.pk)
+    review = ConfidentialityReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
     publication = _locked(review.publication)
     review.publication = publication
     profile = _profile_code(publication.agency)
@@ -706,7 +706,7 @@ def approve_review(
     """The confidentiality review passes (000 公示办法 第五条): only what the publisher saw
     (``seen_digest`` of the review page), and only if no value the case knows is personal
     remains (000 公示办法 第十七条)."""
-    review = ConfidentialityReview.objects.select_for_update().get(pk=review.pk)
+    review = ConfidentialityReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
     publication = _locked(review.publication)
     review.publication = publication
     profile = _profile_code(publication.agency)
@@ -771,7 +771,7 @@ def publish_publication(*, actor: User, publication: Publication) -> Publication
             f"（{cite(profile, 'adjust')}）。"
         )
     review = (
-        ConfidentialityReview.objects.select_for_update()
+        ConfidentialityReview.objects.select_for_update(of=("self",))
         .filter(publication=publication, status=ConfidentialityReview.Status.APPROVED)
         .filter(version__isnull=True)
         .order_by("-id")
