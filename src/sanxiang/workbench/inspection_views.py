@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -448,10 +448,6 @@ def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "已撤销该回避关系。")
         return redirect("workbench:inspection_inspectors")
     return _inspectors_page(request, {"reason": form}, status=422)
-
-
-def public_draw_url(draw: Draw) -> str:
-    return reverse("portal:draw", args=[draw.agency_id, draw.pk])
 
 
 urlpatterns: list[URLPattern] = [
