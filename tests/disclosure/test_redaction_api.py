@@ -83,6 +83,13 @@ def test_party_facts_are_frozen_and_keyword_only() -> None:
         PartyFacts("natural_person")  # type: ignore[misc]
 
 
+def test_a_list_of_certificates_becomes_a_tuple_and_parties_may_be_any_iterable() -> None:
+    party = PartyFacts(property_certificates=["郑房权证金字第1234567号"])  # type: ignore[arg-type]
+    assert party.property_certificates == ("郑房权证金字第1234567号",)
+    result = redact("房屋郑房权证金字第1234567号。", (p for p in [party]))
+    assert result.text == "房屋[权属证书编号已隐去]。"
+
+
 def test_redact_refuses_what_is_not_a_party_or_a_list_of_strings() -> None:
     with pytest.raises(RedactionError, match="PartyFacts"):
         redact("张三", [{"name": "张三"}])  # type: ignore[list-item]

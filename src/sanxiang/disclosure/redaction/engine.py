@@ -113,6 +113,7 @@ def redact(
     """
     if not isinstance(text, str):
         raise RedactionError(f"待隐去的正文应为字符串，而不是 {type(text).__name__}。")
+    parties = tuple(parties)
     for party in parties:
         if not isinstance(party, PartyFacts):
             raise RedactionError(f"当事人信息应为 PartyFacts，而不是 {type(party).__name__}。")

@@ -66,6 +66,8 @@ class PartyFacts:
     property_certificates: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if isinstance(self.property_certificates, list):
+            object.__setattr__(self, "property_certificates", tuple(self.property_certificates))
         if self.kind and self.kind not in KINDS:
             raise RedactionError(
                 f"当事人类型“{self.kind}”无效，应为 {'、'.join(KINDS)} 之一（或留空）。"
