@@ -86,8 +86,29 @@ def test_issue_review_publish_search_revoke_withdraw(
     shot(pub, "publication-review")
 
     # Approving before looking again after a change is not possible: add one redaction.
+    # Selecting the words in the original fills in the form (offsets in the original).
+    pub.evaluate(
+        """(needle) => {
+            const pre = document.getElementById("original-text");
+            const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(needle);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + needle.length);
+                    const sel = window.getSelection();
+                    sel.removeAllRanges();
+                    sel.addRange(range);
+                    return;
+                }
+            }
+        }""",
+        HIDDEN,
+    )
     form = pub.get_by_test_id("add-redaction")
-    form.get_by_label("要隐去的文字").fill(HIDDEN)
+    expect(form.get_by_label("要隐去的文字")).to_have_value(HIDDEN)
+    assert form.locator('input[name="start"]').input_value() != ""
     form.get_by_label("隐去类型").select_option("other")
     form.get_by_role("button", name="隐去").click()
     _ok(pub)

@@ -388,15 +388,6 @@ def _locked(publication: Publication) -> Publication:
     )
 
 
-def _open_review(publication: Publication) -> ConfidentialityReview | None:
-    return (
-        ConfidentialityReview.objects.select_for_update(of=("self",))
-        .filter(publication=publication, status=ConfidentialityReview.Status.OPEN)
-        .order_by("-id")
-        .first()
-    )
-
-
 # ------------------------------------------------------------------ creation
 
 
