@@ -214,3 +214,22 @@ def test_spans_are_sorted_disjoint_within_the_text_and_reapply_to_the_result(
 def test_redacting_twice_changes_nothing_more(text: str) -> None:
     once = redact(text, [PARTY]).text
     assert redact(once, [PARTY]).text == once
+
+
+def test_names_masked_reads_the_profile_rule() -> None:
+    from sanxiang.core.rules import RuleProfile, get_profile
+    from sanxiang.disclosure.redaction import names_masked
+    from sanxiang.disclosure.redaction.profile import NAME_RULE
+
+    for code in ("henan", "zhengzhou", "zhoucun"):
+        assert names_masked(get_profile(code)) is True
+    rule = get_profile("zhengzhou").rule(NAME_RULE)
+
+    def profile(value: str) -> RuleProfile:
+        return RuleProfile(
+            "x", "某地", None, own_rules={NAME_RULE: dataclasses.replace(rule, value=value)}
+        )
+
+    assert names_masked(profile("full")) is False
+    with pytest.raises(RedactionError, match="应为 masked 或 full"):
+        names_masked(profile("partly"))

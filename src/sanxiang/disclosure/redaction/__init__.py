@@ -9,7 +9,7 @@ document numbers, statutes, amounts and dates. Natural persons' names follow the
 rule ``disclosure.natural_person_name`` (``mask_names``)::
 
     result = redact(text, [PartyFacts(kind="natural_person", name="张三", id_number=…)],
-                    mask_names=profile.rule("disclosure.natural_person_name").value == "masked",
+                    mask_names=names_masked(profile),   # disclosure.natural_person_name
                     keep=[agency_hotline])
     result.text, result.spans
     result.leaks(parties)      # [] — else refuse to publish
@@ -19,6 +19,7 @@ This package has no models and touches no database.
 
 from .engine import apply_spans, redact
 from .names import mask_name
+from .profile import names_masked
 from .types import PartyFacts, Redaction, RedactionError, Span
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "Span",
     "apply_spans",
     "mask_name",
+    "names_masked",
     "redact",
 ]

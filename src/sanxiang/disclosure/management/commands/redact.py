@@ -24,9 +24,9 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.core.rules import UnknownProfile, UnknownRule, get_profile
-from sanxiang.disclosure.redaction import PartyFacts, RedactionError, redact
+from sanxiang.disclosure.redaction import PartyFacts, RedactionError, names_masked, redact
+from sanxiang.disclosure.redaction.profile import NAME_RULE
 
-NAME_RULE = "disclosure.natural_person_name"
 BLOCK_CHARS = 1 << 20  # plain mode: redact about 1 MB of whole lines at a time
 TOP_LEVEL_KEYS = frozenset({"text", "party"})
 
@@ -85,27 +85,25 @@ class Command(BaseCommand):
         if options["names"]:
             return bool(options["names"] == "masked")
         try:
-            rule = get_profile(options["jurisdiction"]).rule(NAME_RULE)
-        except (UnknownProfile, UnknownRule) as exc:
+            return names_masked(get_profile(options["jurisdiction"]))
+        except (UnknownProfile, UnknownRule, RedactionError) as exc:
             raise CommandError(str(exc), returncode=2) from None
-        if rule.value not in ("masked", "full"):
-            raise CommandError(
-                f"规则 {NAME_RULE}（{rule.source}）的取值“{rule.value}”无效，应为 masked 或 full。",
-                returncode=2,
-            )
-        return bool(rule.value == "masked")
 
     def handle(self, *args: Any, **options: Any) -> None:
         mask_names = self._mask_names(options)
         keep: list[str] = [k for k in options["keep"] if k.strip()]
         stdin = options.get("stdin") or _utf8(sys.stdin)
         _utf8(sys.stdout)  # the process's own stdout, which OutputWrapper writes through
-        if options["jsonl"]:
-            self._jsonl(stdin, mask_names=mask_names, keep=keep)
-        else:
-            for block in _blocks(stdin):
-                self.stdout.write(redact(block, mask_names=mask_names, keep=keep).text, ending="")
-                self.stdout.flush()
+        try:
+            if options["jsonl"]:
+                self._jsonl(stdin, mask_names=mask_names, keep=keep)
+            else:
+                for block in _blocks(stdin):
+                    result = redact(block, mask_names=mask_names, keep=keep)
+                    self.stdout.write(result.text, ending="")
+                    self.stdout.flush()
+        except BrokenPipeError:  # the reader (… | head) has gone: stop quietly
+            sys.stderr.close()
 
     def _jsonl(self, stdin: IO[str], *, mask_names: bool, keep: list[str]) -> None:
         for number, line in enumerate(stdin, start=1):
