@@ -1,6 +1,6 @@
 import pytest
 
-from tests.archives.helpers import custodian_of
+from tests.archives.helpers import custodian_of, use_fast_documents
 from tests.cases.factories import World, make_world
 
 
@@ -17,3 +17,8 @@ def world(db) -> World:
 @pytest.fixture
 def custodian(world):
     return custodian_of(world)
+
+
+@pytest.fixture
+def fast_documents(monkeypatch):
+    use_fast_documents(monkeypatch)

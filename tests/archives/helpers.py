@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -126,3 +127,34 @@ def registered(world: World, custodian: User, **kwargs: object) -> tuple[ClosedC
     made = closed_case(world, **kwargs)  # type: ignore[arg-type]
     case_file = services.register_case_file(actor=custodian, case=made.case)
     return made, case_file
+
+
+def _blank_pdf(label: str) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": label})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def use_fast_documents(monkeypatch: Any) -> None:
+    """Blank one-page PDFs instead of rendered documents (font subsetting takes seconds per
+    document): for tests of the workflow, not of the volume's text, which
+    tests/archives/test_assembly.py checks on real renderings."""
+    from sanxiang.archives import documents
+    from sanxiang.archives import services as archive_services
+    from sanxiang.documents import pdftools
+
+    monkeypatch.setattr(documents, "record_pdf", lambda record: _blank_pdf(f"R{record.pk}"))
+    monkeypatch.setattr(documents, "opinion_pdf", lambda review: _blank_pdf(f"L{review.pk}"))
+    monkeypatch.setattr(documents, "render_pdf", lambda document: _blank_pdf(document.title))
+    monkeypatch.setattr(
+        archive_services,
+        "assemble_case_file",
+        lambda cover, parts: pdftools.concatenate(
+            [_blank_pdf(cover.archive_number), *(p.pdf for p in parts)]
+        ),
+    )

@@ -13,7 +13,7 @@ from tests.archives.helpers import registered
 pytestmark = pytest.mark.django_db
 
 
-def test_case_files_api(client, world, custodian):
+def test_case_files_api(client, world, custodian, fast_documents):
     made, cf = registered(world, custodian)
     client.force_login(custodian)
     listed = client.get("/api/case-files?tab=due").json()

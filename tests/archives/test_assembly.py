@@ -109,7 +109,7 @@ def test_assembly_binds_every_record_and_the_av_description(world, custodian):
     assert data["package_sha256"] == assembly.package_sha256 and data["version"] == 1
 
 
-def test_the_package_is_a_valid_bag_with_the_original_files(world, custodian):
+def test_the_package_is_a_valid_bag_with_the_original_files(world, custodian, fast_documents):
     made, cf = registered(world, custodian)
     assembly = services.assemble(actor=custodian, case_file=cf, retention="定期30年")
     data = package_bytes(assembly)
@@ -127,7 +127,7 @@ def test_the_package_is_a_valid_bag_with_the_original_files(world, custodian):
     assert package_bytes(assembly) == data
 
 
-def test_reassembly_makes_a_new_version_and_keeps_the_old(world, custodian):
+def test_reassembly_makes_a_new_version_and_keeps_the_old(world, custodian, fast_documents):
     _, cf = registered(world, custodian)
     first = services.assemble(actor=custodian, case_file=cf, retention="定期30年")
     second = services.assemble(actor=custodian, case_file=cf, retention="定期10年")
@@ -137,7 +137,7 @@ def test_reassembly_makes_a_new_version_and_keeps_the_old(world, custodian):
     assert "-D10-" in second.archive_number and "-D30-" in first.archive_number
 
 
-def test_only_the_custodian_assembles_and_archives(world, custodian):
+def test_only_the_custodian_assembles_and_archives(world, custodian, fast_documents):
     _, cf = registered(world, custodian)
     with pytest.raises(PermissionDenied):
         services.assemble(actor=world.user_a, case_file=cf, retention="永久")
@@ -146,7 +146,7 @@ def test_only_the_custodian_assembles_and_archives(world, custodian):
         services.archive(actor=world.head, case_file=cf)
 
 
-def test_a_stale_assembly_cannot_be_archived(world, custodian):
+def test_a_stale_assembly_cannot_be_archived(world, custodian, fast_documents):
     made, cf = registered(world, custodian)
     services.assemble(actor=custodian, case_file=cf, retention="永久")
     case_services.add_evidence(
@@ -164,7 +164,7 @@ def test_a_stale_assembly_cannot_be_archived(world, custodian):
     assert services.archive(actor=custodian, case_file=cf).archived
 
 
-def test_an_archived_case_refuses_every_write(world, custodian):
+def test_an_archived_case_refuses_every_write(world, custodian, fast_documents):
     made, cf = registered(world, custodian)
     services.assemble(actor=custodian, case_file=cf, retention="永久")
     cf = services.archive(actor=custodian, case_file=cf)
@@ -203,7 +203,9 @@ def test_an_archived_case_refuses_every_write(world, custodian):
     assert LedgerEntry.objects.count() == before
 
 
-def test_triggers_refuse_changing_an_archived_file_and_any_assembly(world, custodian):
+def test_triggers_refuse_changing_an_archived_file_and_any_assembly(
+    world, custodian, fast_documents
+):
     _, cf = registered(world, custodian)
     assembly = services.assemble(actor=custodian, case_file=cf, retention="永久")
     CaseFile.objects.filter(pk=cf.pk).update(retention="永久")  # not yet archived: allowed
@@ -222,7 +224,7 @@ def test_triggers_refuse_changing_an_archived_file_and_any_assembly(world, custo
     assert cf.archived
 
 
-def test_every_export_is_on_the_ledger_with_who_and_why(world, custodian):
+def test_every_export_is_on_the_ledger_with_who_and_why(world, custodian, fast_documents):
     _, cf = registered(world, custodian)
     assembly = services.assemble(actor=custodian, case_file=cf, retention="永久")
     services.log_export(

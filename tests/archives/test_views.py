@@ -26,7 +26,7 @@ def test_only_custodians_see_the_archive_list(client, world, custodian):
     assert page.status_code == 200 and "案卷归档" in page.content.decode()
 
 
-def test_due_and_overdue_tabs_and_the_full_journey(client, world, custodian):
+def test_due_and_overdue_tabs_and_the_full_journey(client, world, custodian, fast_documents):
     made, cf = registered(world, custodian)
     CaseFile.objects.filter(pk=cf.pk).update(due_on=datetime.date(2020, 1, 2))
     client.force_login(custodian)

@@ -20,7 +20,7 @@ from sanxiang.archives.models import CaseFile
 from sanxiang.cases import services as case_services
 from sanxiang.core.calendar_seed import seed_years
 from sanxiang.records.models import LedgerEntry
-from tests.archives.helpers import custodian_of, mp4
+from tests.archives.helpers import custodian_of, mp4, use_fast_documents
 from tests.browser.case_steps import add_av, goto_case, login
 from tests.browser.test_journeys import shot
 from tests.cases.factories import (
@@ -46,8 +46,10 @@ def _context(browser: Any, base: str, username: str) -> Any:
 
 
 def test_officer_uploads_av_and_the_custodian_archives_the_case_file(
-    live_server: Any, browser: Any, tmp_path: Any
+    live_server: Any, browser: Any, tmp_path: Any, monkeypatch: Any
 ) -> None:
+    # blank pages for the volume's documents: their text is checked in tests/archives
+    use_fast_documents(monkeypatch)
     today = timezone.localdate()
     seed_years(2024, today.year)
     world = make_world()
