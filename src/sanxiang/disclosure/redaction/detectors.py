@@ -129,11 +129,14 @@ _RESIDENCE = re.compile(
 )
 _ADDRESS_STOP = re.compile(rf"[^{_CJK}0-9]|[在于住至到的和与是为]")
 
+_GRADES = ("一级", "二级", "三级", "四级", "")
 _DISABILITIES = [
-    f"{kind}残疾{person}{grade}"
+    f"{before}{kind}残疾{person}{after}"
     for kind in ("智力", "肢体", "视力", "听力", "言语", "精神", "多重", "")
     for person in ("人", "")
-    for grade in ("一级", "二级", "三级", "四级", "")
+    for before in _GRADES
+    for after in _GRADES
+    if not (before and after)
 ]
 # Spelt out: a plain alternation of literals is scanned for many times faster than one with
 # optional parts.
