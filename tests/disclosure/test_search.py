@@ -133,3 +133,15 @@ def test_reindex_rebuilds_from_the_published_versions(portal) -> None:
     PublicationSearch.objects.all().delete()
     assert search.reindex(batch_size=2) == 2
     assert ids(search.search_decisions(q="奶粉")) == [factory.pk]
+
+
+def test_reindex_command(portal) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    PublicationSearch.objects.all().delete()
+    out = StringIO()
+    call_command("reindex_decisions", "--batch", "2", stdout=out)
+    assert "3 件" in out.getvalue()
+    assert PublicationSearch.objects.count() == 3
