@@ -263,3 +263,38 @@ def test_versions_are_append_only_in_the_database(world, issued):
         PublicationVersion.objects.filter(pk=version.pk).delete()
     version.refresh_from_db()
     assert version.full_text != "篡改"
+
+
+def test_a_field_left_unredacted_is_refused(world, issued):
+    """The decision information (第十六条 fields) is checked like the full text."""
+    case, decision = issued
+    publication = Publication.objects.get(source_record=decision)
+    review = publication.reviews.get()
+    id_number = case.parties.get().id_number
+    ConfidentialityReview.objects.filter(pk=review.pk).update(
+        fields={**review.fields, "facts": f"当事人身份证号码{id_number}"}
+    )
+    review.refresh_from_db()
+    p = publisher(world)
+    with pytest.raises(ValidationError) as excinfo:
+        services.approve_review(actor=p, review=review, seen_digest=services.review_digest(review))
+    assert "000 公示办法 第十七条" in messages(excinfo)
+    assert id_number not in messages(excinfo)  # the message names the field, not the value
+    assert entries("disclosure.approve_review") == 0
+
+
+def test_a_correction_is_redacted_again(world, issued):
+    publication = Publication.objects.get(source_record=issued[1])
+    p = publisher(world)
+    first = publish(p, publication)
+    review = services.start_correction(
+        actor=p,
+        publication=publication,
+        reason="补充当事人联系方式的笔误说明",
+        found_on=timezone.localdate(),
+        text=first.review.original_text + f"\n当事人联系电话：{PARTY_PHONE}",
+    )
+    assert PARTY_PHONE in review.original_text and PARTY_PHONE not in review.final_text
+    with pytest.raises(ValidationError) as excinfo:
+        services.approve_review(actor=p, review=review, seen_digest="")
+    assert "000 公示办法 第五条" in messages(excinfo)
