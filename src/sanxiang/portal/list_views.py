@@ -52,7 +52,9 @@ def flowchart_svg(code: str) -> str:
 
 
 def _inline(svg: str, code: str) -> str:
-    """The SVG for embedding beside others: its arrow marker gets an id of its own."""
+    """The SVG for embedding beside others: its arrow marker gets an id of its own, and it
+    shrinks to the width of a phone's screen (the viewBox keeps it in proportion)."""
+    svg = svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
     return svg.replace('id="arrow"', f'id="arrow-{code}"').replace(
         "url(#arrow)", f"url(#arrow-{code})"
     )
