@@ -51,3 +51,18 @@ def test_registering_closed_cases_is_batched_and_ledgered(world):
     assert [f.case_id for f in files] == [c.pk for c in cases[:3]]
     assert {f.due_on for f in files} == {datetime.date(2025, 10, 30)}
     assert register_due_case_files(actor=None) == 0  # nothing twice
+
+
+def test_the_archive_due_command_registers_closed_cases(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    case = open_penalty(world, opened_ago=20)
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED, closed_on=datetime.date(2025, 3, 3)
+    )
+    out = StringIO()
+    call_command("archive_due", stdout=out)
+    assert "已登记案卷 1 件" in out.getvalue()
+    assert CaseFile.objects.get(case=case).due_on == datetime.date(2025, 3, 31)

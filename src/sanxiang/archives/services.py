@@ -98,14 +98,18 @@ def _deny_unless_custodian(user: User, case_file: CaseFile) -> None:
 
 
 @transaction.atomic
-def _register_batch(*, actor: User | None, rows: list[tuple[int, int, datetime.date]]) -> int:
+def _register_batch(
+    *,
+    actor: User | None,
+    rows: list[tuple[int, int, datetime.date]],
+    memo: dict[tuple[str, datetime.date], Deadline],
+) -> int:
     profiles = dict(
         Agency.objects.filter(pk__in={a for _, a, _ in rows})
         .select_related("jurisdiction")
         .in_bulk()
         .items()
     )
-    memo: dict[tuple[str, datetime.date], Deadline] = {}
     files = []
     for case_id, agency_id, closed_on in rows:
         code = profiles[agency_id].rule_profile_code
@@ -147,6 +151,8 @@ def register_due_case_files(
     transaction and one ledger entry per batch. Returns how many were registered."""
     done = 0
     after = 0
+    # one deadline per (profile, closing day), shared by the batches of this run
+    memo: dict[tuple[str, datetime.date], Deadline] = {}
     while limit is None or done < limit:
         qs = Case.objects.filter(status=Case.Status.CLOSED, case_file__isnull=True, pk__gt=after)
         if agency is not None:
@@ -160,7 +166,7 @@ def register_due_case_files(
         ]
         if not rows:
             break
-        done += _register_batch(actor=actor, rows=rows)
+        done += _register_batch(actor=actor, rows=rows, memo=memo)
         after = rows[-1][0]
     return done
 
