@@ -217,7 +217,7 @@ class _Sheet:
         if not s.officers:
             self.text("（未指定在岗工作人员）", indent=3)
             return
-        row_h = QR_SIZE + 8
+        row_h = QR_SIZE + 9  # the QR code keeps a quiet zone of 4 modules or more
         col_w = WIDTH / 2
         for i, officer in enumerate(s.officers):
             col = i % 2
@@ -225,9 +225,9 @@ class _Sheet:
                 self.ensure(row_h)
             x = MARGIN + col * col_w
             top = self.y
-            _qr(self.pdf, officer.url, x + 2, top + 2, QR_SIZE)
-            tx = x + QR_SIZE + 6
-            tw = col_w - QR_SIZE - 8
+            _qr(self.pdf, officer.url, x + 3.5, top + 3.5, QR_SIZE)
+            tx = x + QR_SIZE + 7.5
+            tw = col_w - QR_SIZE - 9.5
             lines = [
                 (officer.name, 14.0, True),
                 (f"职务：{officer.post}", SMALL + 1, False),
