@@ -40,7 +40,7 @@ from sanxiang.records import ledger
 from . import deadlines
 from . import search as portal_search
 from .models import ConfidentialityReview, Publication, PublicationVersion
-from .redaction import PartyFacts, Redaction, mask_name, redact
+from .redaction import PartyFacts, Redaction, mask_name, names_masked, redact
 
 # ------------------------------------------------------------------ citations
 
@@ -162,9 +162,11 @@ def _profile_code(agency: Agency) -> str:
 
 
 def _masks_names(agency: Agency) -> bool:
-    """000 公示办法 第十七条 and the profile rule ``disclosure.natural_person_name``."""
+    """Natural persons' names as 张某 or in full: the profile rule
+    ``disclosure.natural_person_name`` (000 公示办法 第十七条; masking is local policy under
+    第五条); a profile without the rule masks them."""
     try:
-        return get_profile(_profile_code(agency)).text("disclosure.natural_person_name") != "full"
+        return names_masked(get_profile(_profile_code(agency)))
     except UnknownRule:
         return True
 
