@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from sanxiang.access.selectors import Decision, case_access
 from sanxiang.cases.models import AVInterruption, Case, Signature, StageTransition
 from sanxiang.cases.selectors import cases_visible_to
 from sanxiang.core.rules import UnknownRule, get_profile
@@ -500,7 +501,6 @@ def may_view(user: User, case_file: CaseFile) -> bool:
     )
 
 
-@transaction.atomic
 def log_export(
     *,
     actor: User,
@@ -511,20 +511,62 @@ def log_export(
 ) -> None:
     """Every download of a volume PDF or a package is on the ledger with who, when and why
     (归档、移交、查阅), written before the first byte is sent (000 全过程记录办法 第二十八条).
-    The package (the original evidence and AV) is exported by the custodian only."""
+    The package (the original evidence and AV) is exported by the custodian only. A volume
+    holds every record: someone who may not read one of its marked items (access app) is
+    refused, and the refusal is recorded; the custodian files and hands over whole volumes,
+    and the export names the marked items it carried."""
     if what not in ("pdf", "package"):
         raise ValidationError("未知的导出内容。")
     if purpose not in PURPOSES:
         raise ValidationError(f"请选择导出用途：{'、'.join(PURPOSES.values())}。")
-    allowed = (
-        _is_custodian(actor, case_file.agency_id)
-        if what == "package"
-        else may_view(actor, case_file)
-    )
+    custodian = _is_custodian(actor, case_file.agency_id)
+    allowed = custodian if what == "package" else may_view(actor, case_file)
     if not allowed:
         raise PermissionDenied("您无权导出该案卷。")
     if assembly.case_file_id != case_file.pk:
         raise ValidationError("该组卷版本不属于本案卷。")
+    access = case_access(actor, case_file.case)
+    locked = [d for d in access.decisions.values() if not d.allowed]
+    if locked and not custodian:
+        message = (
+            f"本案卷含有{len(locked)}项标有保密标识、您无权查阅的材料（{locked[0].message}），"
+            "不能导出整卷；请就所需材料申请调阅。"
+        )
+        _record_refusal(actor=actor, case_file=case_file, what=what, message=message)
+        raise PermissionDenied(message)
+    _record_export(
+        actor=actor,
+        case_file=case_file,
+        assembly=assembly,
+        what=what,
+        purpose=purpose,
+        marked=list(access.decisions.values()),
+    )
+
+
+@transaction.atomic
+def _record_refusal(*, actor: User, case_file: CaseFile, what: str, message: str) -> None:
+    ledger.record(
+        "access.denied",
+        actor=actor,
+        obj=case_file,
+        case_id=case_file.case_id,
+        what=what,
+        how="export",
+        reason=message,
+    )
+
+
+@transaction.atomic
+def _record_export(
+    *,
+    actor: User,
+    case_file: CaseFile,
+    assembly: CaseFileAssembly,
+    what: str,
+    purpose: str,
+    marked: list[Decision],
+) -> None:
     ledger.record(
         "archives.export",
         actor=actor,
@@ -535,6 +577,7 @@ def log_export(
         version=assembly.version,
         sha256=assembly.pdf.sha256 if what == "pdf" else assembly.package_sha256,
         size=assembly.pdf.size if what == "pdf" else assembly.package_size,
+        marked_items=[{"item": d.ref, "level": d.level_label} for d in marked],
     )
 
 
