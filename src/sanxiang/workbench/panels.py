@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from sanxiang.access import selectors as access_selectors
 from sanxiang.archives import selectors as archive_selectors
 from sanxiang.core.rules import Rule, UnknownProfile, UnknownRule, get_profile
-from sanxiang.org.models import Agency, Role, Unit, User
 from sanxiang.disclosure import selectors as publication_selectors
+from sanxiang.org.models import Agency, Role, Unit, User
 from sanxiang.portal.pagination import paginate
 from sanxiang.review import selectors as review_selectors
 from sanxiang.workbench import case_selectors, selectors
@@ -251,14 +251,14 @@ def _publisher_panel(user: User, on: datetime.date) -> Panel:
     data: dict[str, Any] = {"agency": agency, "rules": rules_for(agency, Role.PUBLISHER)}
     if agency is not None:
         data["figures"] = selectors.agency_figures(agency, on)
+        # the publications due and overdue (/staff/publications/): indexed counts
+        data["publications"] = publication_selectors.queue_counts(user, on)
     return Panel(
         role=Role.PUBLISHER,
         title="公示审核职责",
         template="workbench/panels/publisher.html",
         data=data,
     )
-        # the publications due and overdue (/staff/publications/): indexed counts
-        data["publications"] = publication_selectors.queue_counts(user, on)
 
 
 def _access_panel(user: User) -> Panel | None:
