@@ -219,6 +219,7 @@ def test_correction_request_is_filed_with_evidence_and_answered(world: World) ->
         ({}, "text", "只能是 PDF、JPEG 或 PNG"),
         ({}, "big", "超过"),
         ({}, "empty", "空文件"),
+        ({}, "none", "提供相关证明材料"),
     ],
 )
 def test_bad_correction_requests_are_refused_and_nothing_is_kept(
@@ -231,9 +232,12 @@ def test_bad_correction_requests_are_refused_and_nothing_is_kept(
         "text": SimpleUploadedFile("a.txt", "纯文本说明".encode(), "text/plain"),
         "big": pdf_file(body=PDF + b"0" * 2048),
         "empty": SimpleUploadedFile("a.pdf", b"", "application/pdf"),
+        "none": None,
     }[files]
     with pytest.raises(ValidationError, match=message):
-        submit_correction_request(data=correction_input(world, **overrides), files=[upload])
+        submit_correction_request(
+            data=correction_input(world, **overrides), files=[upload] if upload else []
+        )
     assert not CorrectionRequest.objects.exists()
     assert not LedgerEntry.objects.filter(action="disclosure.submit_correction_request").exists()
 

@@ -132,6 +132,10 @@ def reply_due(agency: Agency, received_on: datetime.date) -> tuple[datetime.date
 
 
 def _check_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    if not files:
+        raise ValidationError(
+            f"请提供证明公示信息不准确的材料（{CORRECTION_SOURCE}：申请更正并提供相关证明材料）。"
+        )
     if len(files) > EVIDENCE_MAX_FILES:
         raise ValidationError(f"证明材料最多上传{EVIDENCE_MAX_FILES}个文件。")
     limit = evidence_max_bytes()
