@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.org.demo import run_demo
+from sanxiang.sampledata.demo_work import seed_demo_work
 from sanxiang.sampledata.seeders import record_demo_load, seed_demo_cases, seed_lists
 
 
@@ -30,8 +31,11 @@ class Command(BaseCommand):
                 "演示账号使用公开的演示口令，只能在开发环境（DEBUG=1）中创建；"
                 "如确需在其他环境创建，请加 --force（切勿用于生产环境）。"
             )
-        # The cases come after the accounts, so that the demo officer handles some of them.
+        # The cases come after the accounts, so that the demo officer handles some of them;
+        # the demo accounts' work on them (publication, archiving, a draw …) after that.
         result = run_demo(
-            stdout=self.stdout, seeders=[seed_lists], after_accounts=[seed_demo_cases]
+            stdout=self.stdout,
+            seeders=[seed_lists],
+            after_accounts=[seed_demo_cases, seed_demo_work],
         )
         record_demo_load(result.seed.rows_created + result.extra_rows, stdout=self.stdout)
