@@ -14,5 +14,5 @@ urlpatterns: list[URLPattern] = [
 ]
 urlpatterns += list_views.urlpatterns  # 事前公开: 权责清单, 服务指南, 执法流程图 …
 urlpatterns += request_views.urlpatterns  # 办理进度查询, 更正申请
-urlpatterns += inspection_views.urlpatterns  # 双随机、一公开: agencies/<pk>/random-inspections/draws/…
+urlpatterns += inspection_views.urlpatterns  # 双随机、一公开: …/random-inspections/draws/
 urlpatterns += decision_views.urlpatterns  # 执法决定公开: decisions/, decisions/<pk>/
