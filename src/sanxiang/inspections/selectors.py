@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sanxiang.cases.models import Case, Record
+from sanxiang.disclosure.models import Publication
+from sanxiang.disclosure.models.publications import PUBLIC_STATUSES
 from sanxiang.org.models import Agency, Officer, Role, User
 from sanxiang.org.selectors import certified_officers
 
@@ -105,13 +107,27 @@ class Outcome:
     label: str
     on: datetime.date | None
     tone: str  # "ok" / "warn" / "muted"
+    publication_id: int | None = None  # the published 检查结果 on the portal
 
 
 NOT_DISPATCHED = Outcome("待派发检查任务", None, "muted")
 IN_PROGRESS = Outcome("检查中", None, "muted")
+AWAITING_PUBLICATION = Outcome("检查结果待公示", None, "muted")
 
 
-def outcomes(cases: list[Case]) -> dict[int, Outcome]:
+def _published_results(case_ids: list[int]) -> dict[int, int]:
+    """The published 检查结果 of these cases (case id → publication id): the portal shows a
+    result only once it has passed redaction and the confidentiality review (000 公示办法
+    第五条、第十六条; 002 第十八条)."""
+    rows = Publication.objects.filter(
+        case_id__in=case_ids,
+        kind=Publication.Kind.INSPECTION_RESULT,
+        status__in=PUBLIC_STATUSES,
+    ).values_list("case_id", "pk")
+    return dict(rows)
+
+
+def outcomes(cases: list[Case], *, public: bool = False) -> dict[int, Outcome]:
     """The result of each inspection case (a bounded list), from its latest uncorrected
     检查结果 record: 未发现问题（合格）, 发现问题, 发现问题并责令整改, 发现问题并移交立案查处; two
     queries for the lot."""
@@ -142,6 +158,17 @@ def outcomes(cases: list[Case]) -> dict[int, Outcome]:
             out[case.pk] = Outcome("发现问题，责令整改", case.closed_on, "warn")
         else:
             out[case.pk] = Outcome("发现问题", case.closed_on, "warn")
+    if public:
+        published = _published_results(closed)
+        for case_id, outcome in out.items():
+            if outcome.on is None:
+                continue
+            pub = published.get(case_id)
+            out[case_id] = (
+                AWAITING_PUBLICATION
+                if pub is None
+                else Outcome(outcome.label, outcome.on, outcome.tone, pub)
+            )
     return out
 
 
@@ -153,8 +180,9 @@ class ResultRow:
     outcome: Outcome
 
 
-def result_rows(results: Any) -> list[ResultRow]:
-    """Rows for one page of DrawResults (a bounded sequence), with few queries."""
+def result_rows(results: Any, *, public: bool = False) -> list[ResultRow]:
+    """Rows for one page of DrawResults (a bounded sequence), with few queries; ``public``:
+    as the portal shows them (results only once published)."""
     items = list(results)
     ids = [r.pk for r in items]
     by_result: dict[int, list[DrawInspector]] = {}
@@ -168,7 +196,7 @@ def result_rows(results: Any) -> list[ResultRow]:
         task.result_id: task.case
         for task in InspectionTask.objects.filter(result_id__in=ids).select_related("case")
     }
-    results_of = outcomes(list(cases.values()))
+    results_of = outcomes(list(cases.values()), public=public)
     rows = []
     for r in items:
         case_obj = cases.get(r.pk)

@@ -63,7 +63,7 @@ def draw_detail(request: HttpRequest, pk: int, draw_pk: int) -> HttpResponse:
             "agency": agency,
             "draw": draw,
             "page": page,
-            "rows": selectors.result_rows(page.object_list),
+            "rows": selectors.result_rows(page.object_list, public=True),
             "algorithm_doc": algorithm.__doc__,
             "result_rule": RESULT_RULE,
         },
