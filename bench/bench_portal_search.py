@@ -329,7 +329,7 @@ def _run(args: argparse.Namespace) -> None:
             qs = _matching(filters).order_by("-decided_on", "-id")[:21]
             plan = qs.explain(analyze=True)
             top = [line for line in plan.splitlines() if line.strip()][:6]
-            print(f"\n[{kind}] {params}")
+            print(f"\n[{kind}] {params}（规划器自选的计划，未经 search_decisions 的计划控制）")
             print("\n".join("    " + line for line in top))
 
 

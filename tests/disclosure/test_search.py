@@ -145,3 +145,16 @@ def test_reindex_command(portal) -> None:
     call_command("reindex_decisions", "--batch", "2", stdout=out)
     assert "3 件" in out.getvalue()
     assert PublicationSearch.objects.count() == 3
+
+
+@pytest.mark.parametrize("dense_rows", [-1, 10**9])
+def test_both_plans_give_the_same_results(portal, monkeypatch, dense_rows) -> None:
+    """On PostgreSQL a term expected in many rows walks the date index, another is counted
+    and sorted through the GIN index: the same answers either way."""
+    old, factory, advert = portal.publications
+    monkeypatch.setattr(search, "DENSE_ROWS", dense_rows)
+    assert ids(search.search_decisions(q="奶粉")) == [factory.pk, old.pk]
+    assert ids(search.search_decisions(q="奶粉工厂")) == []
+    assert ids(search.search_decisions(q="当事人", per_page=1, page=2)) == [factory.pk]
+    assert search.search_decisions(q="广告").count == 1
+    assert ids(search.search_decisions()) == [advert.pk, factory.pk, old.pk]

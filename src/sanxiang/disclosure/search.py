@@ -18,19 +18,25 @@ keeps only rows that contain the term as written (bigrams alone would also match
 
 Results are ordered newest decision first. Counting a million rows for every page would be
 the slowest part of a search, so the count stops at ``COUNT_CAP`` ("10000 条以上"), and
-paging stops there too: beyond it the user narrows the query.
+paging stops there too: beyond it the user narrows the query. On PostgreSQL a query with
+terms the planner expects in more than ``DENSE_ROWS`` rows walks the date index newest
+first (matches are dense, a page fills soon; the count shows "10000 条以上"); any other is
+counted through the GIN index (bitmap scans, see ``_planned``) and, up to
+``COUNT_CAP`` matches, its page sorted from them — never a walk of the whole date index
+looking for a rare term.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -43,6 +49,11 @@ MAX_TERMS = 8
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 COUNT_CAP = 10_000
+# More matches than this (estimated) are found newest first along the date index.
+DENSE_ROWS = 50_000
+DENSE_TIMEOUT_MS = 300
+
+T = TypeVar("T")
 MAX_OFFSET = COUNT_CAP  # results beyond the first 10000 are not paged to
 EXCERPT_LENGTH = 120
 
@@ -294,7 +305,7 @@ def check_filters(
     )
 
 
-def _matching(filters: SearchFilters) -> QuerySet[PublicationSearch]:
+def _matching(filters: SearchFilters, *, recheck: bool = True) -> QuerySet[PublicationSearch]:
     qs = PublicationSearch.objects.all()
     if filters.agency_id is not None:
         qs = qs.filter(agency_id=filters.agency_id)
@@ -314,14 +325,91 @@ def _matching(filters: SearchFilters) -> QuerySet[PublicationSearch]:
                     output_field=BooleanField(),
                 )
             )
-            recheck = [term for term in filters.terms if not _exact_on_index(term)]
+            exact = [term for term in filters.terms if not _exact_on_index(term)]
         else:
-            recheck = list(filters.terms)
+            exact = list(filters.terms)
         condition = Q()
-        for term in recheck:
+        for term in exact if recheck else []:
             condition &= Q(search_text__contains=term)
         qs = qs.filter(condition)
     return qs
+
+
+def _estimated_rows(qs: QuerySet[PublicationSearch]) -> float:
+    """The planner's estimate of the rows ``qs`` matches (PostgreSQL; from the statistics
+    of the tsvector's most common lexemes, refreshed by ANALYZE)."""
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+# Plans forced for a query with terms (see search_decisions): the planner cannot tell how
+# many rows a bigram or one-character (prefix) query matches, and a wrong guess either walks
+# the whole date index looking for a rare term under a LIMIT, or builds and sorts a bitmap
+# of half the table for a common one.
+# jit, parallel workers: their start-up costs more than these short queries (the cost the
+# planner sees under these settings is no measure of the work).
+WALK = {
+    "enable_bitmapscan": "off",
+    "enable_seqscan": "off",
+    "enable_sort": "off",
+    "jit": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+# work_mem: room for an exact bitmap (a lossy one rechecks every row of its pages)
+BITMAP = {"enable_indexscan": "off", "enable_seqscan": "off", "work_mem": "32MB", "jit": "off"}
+
+
+def _planned(settings: dict[str, str], query: Callable[[], T], timeout_ms: int = 0) -> T | None:
+    """``query()`` planned with ``settings`` (SET LOCAL, PostgreSQL), or None if cancelled
+    after ``timeout_ms``. SET LOCAL is undone with the savepoint if the block fails, and put
+    back when it succeeds."""
+    import psycopg
+
+    names = [*settings, "statement_timeout"] if timeout_ms else list(settings)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, value in settings.items():
+                cursor.execute(f"SET LOCAL {name} = '{value}'")
+            if timeout_ms:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+            result = query()
+            for name in names:
+                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+            return result
+    except OperationalError as exc:
+        if timeout_ms and isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
+            return None
+        raise
+
+
+def _lexeme_rows(operand: str) -> float:
+    return _estimated_rows(
+        PublicationSearch.objects.filter(
+            RawSQL(
+                f'"{PublicationSearch._meta.db_table}"."search_vector" @@ %s::tsquery',
+                [operand],
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def _estimated_matches(filters: SearchFilters) -> float:
+    """How many rows the planner's statistics suggest ``filters`` match: each term as its
+    rarest bigram (a term's bigrams occur together; the planner would multiply them as if
+    independent and expect far too few), terms and filters as independent."""
+    total = max(_estimated_rows(PublicationSearch.objects.all()), 1.0)
+    fraction = _estimated_rows(_matching(replace(filters, terms=()))) / total
+    for term in filters.terms[:MAX_TERMS]:
+        operands = _term_query(term)[:12]
+        if operands:
+            fraction *= min(_lexeme_rows(operand) for operand in operands) / total
+    return fraction * total
 
 
 def search_decisions(
@@ -353,15 +441,37 @@ def search_decisions(
     if offset >= MAX_OFFSET:
         raise SearchInputError(f"只能查看前{COUNT_CAP}条结果，请增加检索词或者缩小日期范围后重试。")
     qs = _matching(filters)
-    rows = list(
-        qs.select_related("agency")
-        .defer("search_vector")
-        .order_by("-decided_on", "-id")[offset : offset + per_page + 1]
-    )
+    ordered = qs.select_related("agency").defer("search_vector").order_by("-decided_on", "-id")
+    window = slice(offset, offset + per_page + 1)
+    rows: list[PublicationSearch] | None = None
+    count: int | None = None
+    if filters.terms and connection.vendor == "postgresql":
+        if _estimated_matches(filters) > DENSE_ROWS:
+            # Matches are dense (by the statistics of the lexemes): newest first along the
+            # date index a page fills soon. Should they not be (a long term's bigrams often
+            # apart), the walk is cut short and the GIN index used instead.
+            rows = _planned(WALK, lambda: list(ordered[window]), timeout_ms=DENSE_TIMEOUT_MS)
+            if rows is not None:
+                full = len(rows) > per_page or offset > 0
+                count = COUNT_CAP + 1 if full else len(rows)
+        if rows is None:
+            # Count through the GIN index; up to COUNT_CAP matches, sort the page from
+            # them too.
+            count = _planned(BITMAP, lambda: qs.order_by()[: COUNT_CAP + 1].count())
+            assert count is not None
+            if count <= COUNT_CAP:
+                rows = _planned(BITMAP, lambda: list(ordered[window]))
+            else:  # more than COUNT_CAP matches: dense enough to walk the date index
+                rows = _planned(WALK, lambda: list(ordered[window]))
+    if rows is None:
+        rows = list(ordered[window])
     has_next = len(rows) > per_page and offset + per_page < MAX_OFFSET
     items = rows[:per_page]
-    # a first page that is also the last needs no COUNT
-    count = len(items) if offset == 0 and not has_next else qs.order_by()[: COUNT_CAP + 1].count()
+    if count is None:
+        # a first page that is also the last needs no COUNT
+        count = (
+            len(items) if offset == 0 and not has_next else qs.order_by()[: COUNT_CAP + 1].count()
+        )
     return SearchResults(
         items=items,
         terms=filters.terms,
