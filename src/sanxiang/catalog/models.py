@@ -937,3 +937,86 @@ class AVMatter(CatalogItem):
                     "依据中应引用该条。"
                 }
             )
+
+
+# --------------------------------------------------------------------------- 待修订登记
+
+
+class ListKind(models.TextChoices):
+    """The published lists a change may oblige to be revised; the values are the lists'
+    ledger names, the labels their names as the update log shows them (verbose_name_plural)."""
+
+    POWER_ITEM = "power_item", "权责清单"
+    DISCRETION_STANDARD = "discretion_standard", "裁量基准"
+    RANDOM_INSPECTION_ITEM = "random_inspection_item", "随机抽查事项清单"
+    SERVICE_GUIDE = "service_guide", "服务指南"
+    REMEDY_CHANNEL = "remedy_channel", "救济渠道"
+    SUPERVISION_CHANNEL = "supervision_channel", "监督方式"
+    AV_MATTER = "av_matter", "音像记录事项清单"
+
+
+class ChangeReason(models.TextChoices):
+    LAW = "law", "法律法规规章变化"
+    FUNCTIONS = "functions", "机构职能变化"
+    OTHER = "other", "其他"
+
+
+class ListChange(models.Model):
+    """A change in law or in the agency's functions that obliges a published list to be
+    updated within the profile's period from the day of the change (000 公示办法 第二十一条;
+    001 河南公示办法 第二十二条), registered as soon as it is known — before the revision is
+    entered — so that an agency that has not yet updated shows as due or overdue. Resolved
+    (never deleted) when the lists were updated."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="执法主体", on_delete=models.PROTECT, related_name="+"
+    )
+    list_kind = models.CharField("须更新的清单", max_length=32, choices=ListKind.choices)
+    reason_kind = models.CharField("变动原因", max_length=16, choices=ChangeReason.choices)
+    description = models.CharField("变动内容", max_length=500)
+    occurred_on = models.DateField(
+        "变动之日",
+        help_text="法律、法规、规章或机构职能变化之日；更新时限自该日起计算"
+        "（000 公示办法 第二十一条；001 河南公示办法 第二十二条）。",
+    )
+    registered_at = models.DateTimeField("登记时间", auto_now_add=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_on = models.DateField("更新之日", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办结人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution_note = models.CharField("更新说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "待修订登记"
+        verbose_name_plural = "待修订登记"
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["agency", "resolved_on", "occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True, resolved_by__isnull=True, resolution_note="")
+                | (
+                    Q(resolved_on__isnull=False, resolved_by__isnull=False)
+                    & ~Q(resolution_note="")
+                    & Q(resolved_on__gte=F("occurred_on"))
+                ),
+                name="catalog_listchange_resolution_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_list_kind_display()}：{self.description[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None

@@ -25,9 +25,12 @@ from sanxiang.records import ledger
 
 from .models import (
     CatalogItem,
+    ChangeReason,
     DiscretionStandard,
     DiscretionTier,
     ItemStatus,
+    ListChange,
+    ListKind,
     PowerItem,
     RandomInspectionItem,
     ServiceGuide,
@@ -544,3 +547,109 @@ def create_service_guide(
         matter=matter,
         **fields,
     )
+
+
+# --------------------------------------------------------------------------- 待修订登记
+# A change in law or in the agency's functions obliges the published lists to be updated
+# within the profile's period from the day of the change (000 公示办法 第二十一条; 001 河南公示办法
+# 第二十二条). Registering it before the revision is entered makes a late update visible.
+
+UPDATE_RULE = "000 公示办法 第二十一条"
+
+
+def _change_payload(change: ListChange) -> dict[str, Any]:
+    return {
+        "agency": change.agency_id,
+        "list_kind": change.list_kind,
+        "reason_kind": change.reason_kind,
+        "description": change.description,
+        "occurred_on": change.occurred_on.isoformat(),
+        "resolved_on": change.resolved_on.isoformat() if change.resolved_on else None,
+        "resolution_note": change.resolution_note,
+    }
+
+
+@transaction.atomic
+def register_list_change(
+    *,
+    actor: User,
+    agency: Agency,
+    list_kind: str,
+    reason_kind: str,
+    description: str,
+    occurred_on: datetime.date | None,
+) -> ListChange:
+    """Register a change that obliges `agency`'s `list_kind` list to be updated; the update
+    is due within the profile's period from `occurred_on`."""
+    _deny_outside(actor, agency)
+    errors: dict[str, str] = {}
+    if list_kind not in ListKind.values:
+        errors["list_kind"] = "请选择须更新的公示清单。"
+    if reason_kind not in ChangeReason.values:
+        errors["reason_kind"] = "请选择变动原因：法律法规规章变化、机构职能变化或其他。"
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = (
+            f"请写明变动内容（如修改的法律、法规、规章或调整的机构职能，{UPDATE_RULE}）。"
+        )
+    today = timezone.localdate()
+    if occurred_on is None:
+        errors["occurred_on"] = f"请填写变动之日：更新时限自该日起计算（{UPDATE_RULE}）。"
+    elif occurred_on > today:
+        errors["occurred_on"] = (
+            f"变动之日不能晚于今天（{today:%Y年%m月%d日}）：尚未发生的变动无须更新公示清单"
+            f"（{UPDATE_RULE}）。"
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert occurred_on is not None
+    change = _save(
+        ListChange(
+            agency=agency,
+            list_kind=list_kind,
+            reason_kind=reason_kind,
+            description=description,
+            occurred_on=occurred_on,
+            registered_by=actor,
+        )
+    )
+    _log(actor, "catalog.register_list_change", change, _change_payload(change))
+    return change
+
+
+@transaction.atomic
+def resolve_list_change(
+    change: ListChange,
+    *,
+    actor: User,
+    note: str,
+    on: datetime.date | None = None,
+) -> ListChange:
+    """Record that the lists were updated for `change` on `on` (default today)."""
+    change = ListChange.objects.select_for_update().select_related("agency").get(pk=change.pk)
+    _deny_outside(actor, change.agency)
+    if not change.is_open:
+        assert change.resolved_on is not None
+        raise ValidationError(
+            f"该变动已于{change.resolved_on:%Y年%m月%d日}登记更新，不能重复办结。"
+        )
+    today = timezone.localdate()
+    on = on or today
+    errors: dict[str, str] = {}
+    note = (note or "").strip()
+    if not note:
+        errors["resolution_note"] = "请写明公示清单如何更新（如修订的事项及版本）。"
+    if on > today:
+        errors["resolved_on"] = f"更新之日不能晚于今天（{today:%Y年%m月%d日}）。"
+    elif on < change.occurred_on:
+        errors["resolved_on"] = (
+            f"更新之日不能早于变动之日（{change.occurred_on:%Y年%m月%d日}，{UPDATE_RULE}）。"
+        )
+    if errors:
+        raise ValidationError(errors)
+    change.resolved_on = on
+    change.resolved_by = actor
+    change.resolution_note = note
+    _save(change)
+    _log(actor, "catalog.resolve_list_change", change, _change_payload(change))
+    return change

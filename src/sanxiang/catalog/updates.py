@@ -3,12 +3,15 @@
 行政执法信息; 001 河南公示办法 第二十二条: 20个工作日; 002 第二十条: 及时, no fixed period).
 
 The period is the profile rule ``disclosure.update_deadline``. Reads only; derived from data
-the system already holds, no table of its own:
+the system already holds:
 
 * A list entry revised because the law or the agency's functions changed carries the day of
   that change (``change_occurred_on``). The portal shows a list's current versions live, so
   the list was updated the day the new version was registered (``created_at``); the
   obligation is met on time if that day is not after the due day.
+* A change registered as obliging a list to be revised (``ListChange``, 待修订登记) is due
+  the same way from its day; while open it is 待更新 or, past the due day, 已逾期; once
+  resolved it is 按期更新 or 逾期更新 by the day the lists were updated.
 * Staff changes — an officer leaving, a certificate suspended or revoked — need no action on
   the lists: the 执法人员清单 reads the officers and certificates live and drops the officer
   the same day (status 实时更新).
@@ -24,7 +27,7 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import F, IntegerField, TextField, Value
+from django.db.models import F, IntegerField, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -36,6 +39,7 @@ from .models import (
     AVMatter,
     CatalogItem,
     DiscretionStandard,
+    ListChange,
     PowerItem,
     RandomInspectionItem,
     RemedyChannel,
@@ -67,6 +71,9 @@ class UpdateStatus(StrEnum):
     LIVE = "live"
     NO_FIXED_PERIOD = "no_fixed_period"
     UNCOVERED = "uncovered"
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    PROMPTLY = "promptly"
 
 
 STATUS_LABELS = {
@@ -75,6 +82,9 @@ STATUS_LABELS = {
     UpdateStatus.LIVE: "实时更新",
     UpdateStatus.NO_FIXED_PERIOD: "已更新（未规定固定期限）",
     UpdateStatus.UNCOVERED: "日历未覆盖",
+    UpdateStatus.PENDING: "待更新",
+    UpdateStatus.OVERDUE: "已逾期",
+    UpdateStatus.PROMPTLY: "及时更新（未规定固定期限）",
 }
 
 
@@ -87,11 +97,16 @@ class UpdateObligation:
     event: str  # what changed
     occurred_on: datetime.date
     due_on: datetime.date | None
-    updated_on: datetime.date
+    updated_on: datetime.date | None  # None: not yet updated (an open 待修订登记)
     status: UpdateStatus
     citation: str  # the rule's source, e.g. "000 公示办法 第二十一条"
     period: str  # "7个工作日", or "" where none is fixed
     uncovered_year: int | None = None
+    list_change_id: int | None = None  # the 待修订登记 the row comes from
+
+    @property
+    def is_open(self) -> bool:
+        return self.updated_on is None
 
     @property
     def status_label(self) -> str:
@@ -99,13 +114,24 @@ class UpdateObligation:
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in (UpdateStatus.LATE, UpdateStatus.UNCOVERED)
+        return self.status in (UpdateStatus.LATE, UpdateStatus.UNCOVERED, UpdateStatus.OVERDUE)
 
     @property
     def message(self) -> str:
         """The Chinese sentence shown to staff, with the rule's source."""
-        if self.status == UpdateStatus.LATE:
+        if self.status == UpdateStatus.OVERDUE:
             assert self.due_on is not None
+            return (
+                f"{self.list_name}“{self.subject}”应于{self.due_on:%Y年%m月%d日}前更新，"
+                f"至今尚未更新，已逾期（{self.citation}：变动之日起{self.period}内更新）。"
+            )
+        if self.status == UpdateStatus.PENDING and self.due_on is not None:
+            return (
+                f"{self.list_name}“{self.subject}”待更新，应于{self.due_on:%Y年%m月%d日}前更新"
+                f"（{self.citation}）。"
+            )
+        if self.status == UpdateStatus.LATE:
+            assert self.due_on is not None and self.updated_on is not None
             return (
                 f"{self.list_name}“{self.subject}”应于{self.due_on:%Y年%m月%d日}前更新，"
                 f"实际于{self.updated_on:%Y年%m月%d日}更新，已逾期（{self.citation}：变动之日起"
@@ -140,10 +166,25 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 
 def _judge(
-    deadline: _Deadline, occurred_on: datetime.date, updated_on: datetime.date
+    deadline: _Deadline,
+    occurred_on: datetime.date,
+    updated_on: datetime.date | None,
+    on: datetime.date | None = None,
 ) -> tuple[UpdateStatus, datetime.date | None, int | None]:
     """(status, due day, uncovered year) for a change on `occurred_on` reflected on
-    `updated_on`."""
+    `updated_on` — or, when `updated_on` is None, not yet reflected as of `on`."""
+    if updated_on is None:
+        assert on is not None
+        if deadline.amount is None or deadline.unit is None:
+            return UpdateStatus.PROMPTLY, None, None
+        try:
+            due = due_date(occurred_on, deadline.amount, deadline.unit)
+        except CalendarNotCovered as exc:
+            # N working days are never fewer than N calendar days: not yet due.
+            if (on - occurred_on).days <= deadline.amount:
+                return UpdateStatus.PENDING, None, None
+            return UpdateStatus.UNCOVERED, None, exc.year
+        return (UpdateStatus.PENDING if on <= due else UpdateStatus.OVERDUE), due, None
     if deadline.amount is None or deadline.unit is None:
         return UpdateStatus.NO_FIXED_PERIOD, None, None
     try:
@@ -214,6 +255,39 @@ def _catalog_rows(
     return rows
 
 
+def _list_change_rows(
+    agency: Agency, deadline: _Deadline, since: datetime.date, on: datetime.date
+) -> list[UpdateObligation]:
+    """One query: the registered changes (待修订登记) of the window, and every one still open
+    however old — an open change never drops out of sight."""
+    changes = (
+        ListChange.objects.filter(agency=agency, occurred_on__lte=on)
+        .filter(Q(occurred_on__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gt=on))
+        .order_by("-occurred_on", "-pk")[:ROWS_PER_SOURCE]
+    )
+    rows: list[UpdateObligation] = []
+    for change in changes:
+        # Seen as of `on`: a change resolved later was still open then.
+        updated = change.resolved_on if change.resolved_on and change.resolved_on <= on else None
+        status, due, year = _judge(deadline, change.occurred_on, updated, on)
+        rows.append(
+            UpdateObligation(
+                list_name=change.get_list_kind_display(),
+                subject=change.description[:60],
+                event=f"{change.get_reason_kind_display()}（待修订登记）",
+                occurred_on=change.occurred_on,
+                due_on=due,
+                updated_on=updated,
+                status=status,
+                citation=deadline.citation,
+                period=deadline.period,
+                uncovered_year=year,
+                list_change_id=change.pk,
+            )
+        )
+    return rows
+
+
 def _staff_rows(
     agency: Agency, deadline: _Deadline, since: datetime.date, on: datetime.date
 ) -> list[UpdateObligation]:
@@ -275,7 +349,11 @@ def update_obligations(
     on = on or timezone.localdate()
     since = since or on - datetime.timedelta(days=DEFAULT_WINDOW_DAYS)
     deadline = _deadline(agency)
-    rows = _catalog_rows(agency, deadline, since, on) + _staff_rows(agency, deadline, since, on)
+    rows = (
+        _catalog_rows(agency, deadline, since, on)
+        + _list_change_rows(agency, deadline, since, on)
+        + _staff_rows(agency, deadline, since, on)
+    )
     rows.sort(key=lambda r: (r.occurred_on, r.list_name), reverse=True)
     return rows
 
@@ -283,8 +361,9 @@ def update_obligations(
 def overdue_updates(
     agency: Agency, on: datetime.date | None = None, *, since: datetime.date | None = None
 ) -> list[UpdateObligation]:
-    """The changes the lists followed late, and those whose due day the calendar cannot
-    tell (日历未覆盖) — what a supervisor looks at (000 公示办法 第二十一条)."""
+    """The changes the lists followed late, the registered changes still open past their due
+    day (已逾期), and those whose due day the calendar cannot tell (日历未覆盖) — what a
+    supervisor looks at (000 公示办法 第二十一条)."""
     return [row for row in update_obligations(agency, on, since=since) if row.is_overdue]
 
 

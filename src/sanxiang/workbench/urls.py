@@ -8,6 +8,7 @@ from . import (
     correction_views,
     export_views,
     inspection_views,
+    list_change_views,
     publication_views,
     review_views,
     signage_views,
@@ -48,3 +49,4 @@ urlpatterns += archive_views.urlpatterns  # 案卷与归档: archives/…
 urlpatterns += publication_views.urlpatterns  # 执法决定公示: publications/…
 urlpatterns += inspection_views.urlpatterns  # 双随机、一公开: inspections/…
 urlpatterns += export_views.urlpatterns  # 双公示数据导出与报送
+urlpatterns += list_change_views.urlpatterns  # 待修订登记: agencies/<pk>/list-changes/

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from sanxiang.catalog.updates import deadline_text, update_obligations
 from sanxiang.org.models import Unit, User
 from sanxiang.portal.pagination import paginate
-from sanxiang.workbench import panels, selectors
+from sanxiang.workbench import list_change_views, panels, selectors
 from sanxiang.workbench.forms import StaffAuthenticationForm, lockout_policy
 
 OFFICERS_PER_PAGE = 25
@@ -118,8 +118,12 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warning_days": selectors.EXPIRY_WARNING_DAYS,
             # 公示清单更新 (000 公示办法 第二十一条): the last year's changes, late ones first
             "list_updates": sorted(
-                update_obligations(agency, today), key=lambda r: not r.is_overdue
+                update_obligations(agency, today),
+                key=lambda r: (not r.is_overdue, not r.is_open),
             )[:LIST_UPDATES_SHOWN],
             "list_update_rule": deadline_text(agency),
+            # 待修订登记: forms for those who keep the agency's lists
+            "may_register_change": list_change_views.may_register(user),
+            "list_change_form": list_change_views.ListChangeForm(),
         },
     )
