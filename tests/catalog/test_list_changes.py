@@ -18,6 +18,7 @@ from sanxiang.catalog import services
 from sanxiang.catalog.models import ChangeReason, ListChange, ListKind
 from sanxiang.catalog.updates import LIST_MODELS, UpdateStatus, overdue_updates, update_obligations
 from sanxiang.core.models import CalendarYear
+from sanxiang.core.workdays import CalendarNotCovered, due_date, due_dates
 from sanxiang.records.models import LedgerEntry
 from tests.factories import AgencyFactory, Role, UserFactory, zhoucun
 
@@ -285,14 +286,35 @@ def test_another_agencys_user_cannot_reach_the_change(client, agency, head, othe
 
 
 def test_page_reads_the_changes_in_one_query_however_many(client, agency, head):
-    for n in range(12):
-        _register(head, agency, description=f"变动{n}")
     client.force_login(head)
     page = reverse("workbench:agency", args=[agency.pk])
     client.get(page)
+    with CaptureQueriesContext(connection) as empty:
+        client.get(page)
+    for n in range(12):  # twelve different change days
+        _register(
+            head,
+            agency,
+            description=f"变动{n}",
+            occurred_on=CHANGE - datetime.timedelta(days=n * 9),
+        )
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page)
     assert response.status_code == 200
+    assert response.content.decode().count("登记已更新") == 12
     table = ListChange._meta.db_table
     assert sum(table in q["sql"] for q in queries.captured_queries) == 1
-    assert response.content.decode().count("登记已更新") == 12
+    # The due days of all twelve come from one read of the calendar (two queries).
+    assert len(queries.captured_queries) <= len(empty.captured_queries) + 3
+
+
+def test_batched_due_days_match_one_at_a_time(db):
+    days = [CHANGE + datetime.timedelta(days=n) for n in range(0, 40, 3)]
+    batch = due_dates(days, 7, "workdays")
+    assert all(batch[d] == due_date(d, 7, "workdays") for d in days)
+    assert batch[CHANGE] == DUE
+    late = datetime.date(2026, 12, 28)  # runs into a year the calendar may lack
+    CalendarYear.objects.filter(year=2027).delete()
+    result = due_dates([CHANGE, late], 7, "workdays")
+    assert result[CHANGE] == DUE
+    assert isinstance(result[late], CalendarNotCovered) and result[late].year == 2027

@@ -32,7 +32,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from sanxiang.core.rules import get_profile
-from sanxiang.core.workdays import CalendarNotCovered, due_date
+from sanxiang.core.workdays import CalendarNotCovered, due_dates
 from sanxiang.org.models import Agency, Certificate, Officer
 
 from .models import (
@@ -165,35 +165,37 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
+Dues = dict[datetime.date, datetime.date | CalendarNotCovered]
+
+
+def _dues(deadline: _Deadline, days: list[datetime.date]) -> Dues:
+    """The due day of every change day of the log, reading the calendar once for them all."""
+    if deadline.amount is None or deadline.unit is None or not days:
+        return {}
+    return due_dates(days, deadline.amount, deadline.unit)
+
+
 def _judge(
     deadline: _Deadline,
+    dues: Dues,
     occurred_on: datetime.date,
     updated_on: datetime.date | None,
-    on: datetime.date | None = None,
+    on: datetime.date,
 ) -> tuple[UpdateStatus, datetime.date | None, int | None]:
     """(status, due day, uncovered year) for a change on `occurred_on` reflected on
     `updated_on` — or, when `updated_on` is None, not yet reflected as of `on`."""
-    if updated_on is None:
-        assert on is not None
-        if deadline.amount is None or deadline.unit is None:
-            return UpdateStatus.PROMPTLY, None, None
-        try:
-            due = due_date(occurred_on, deadline.amount, deadline.unit)
-        except CalendarNotCovered as exc:
-            # N working days are never fewer than N calendar days: not yet due.
-            if (on - occurred_on).days <= deadline.amount:
-                return UpdateStatus.PENDING, None, None
-            return UpdateStatus.UNCOVERED, None, exc.year
-        return (UpdateStatus.PENDING if on <= due else UpdateStatus.OVERDUE), due, None
     if deadline.amount is None or deadline.unit is None:
-        return UpdateStatus.NO_FIXED_PERIOD, None, None
-    try:
-        due = due_date(occurred_on, deadline.amount, deadline.unit)
-    except CalendarNotCovered as exc:
+        status = UpdateStatus.PROMPTLY if updated_on is None else UpdateStatus.NO_FIXED_PERIOD
+        return status, None, None
+    due = dues[occurred_on]
+    if isinstance(due, CalendarNotCovered):
         # N working days are never fewer than N calendar days.
-        if (updated_on - occurred_on).days <= deadline.amount:
-            return UpdateStatus.ON_TIME, None, None
-        return UpdateStatus.UNCOVERED, None, exc.year
+        if ((updated_on or on) - occurred_on).days <= deadline.amount:
+            status = UpdateStatus.PENDING if updated_on is None else UpdateStatus.ON_TIME
+            return status, None, None
+        return UpdateStatus.UNCOVERED, None, due.year
+    if updated_on is None:
+        return (UpdateStatus.PENDING if on <= due else UpdateStatus.OVERDUE), due, None
     return (UpdateStatus.ON_TIME if updated_on <= due else UpdateStatus.LATE), due, None
 
 
@@ -209,9 +211,12 @@ _SUBJECT = {
 }
 
 
-def _catalog_rows(
-    agency: Agency, deadline: _Deadline, since: datetime.date, on: datetime.date
-) -> list[UpdateObligation]:
+_CatalogRow = tuple[int, str, int, datetime.date, datetime.datetime, str]
+
+
+def _catalog_revisions(
+    agency: Agency, since: datetime.date, on: datetime.date
+) -> list[_CatalogRow]:
     """One query for all the lists: a UNION of the revisions that carry a change day."""
     parts = [
         model._default_manager.filter(
@@ -233,10 +238,16 @@ def _catalog_rows(
         for index, model in enumerate(LIST_MODELS)
     ]
     union = parts[0].union(*parts[1:], all=True).order_by("-x_occurred")[:ROWS_PER_SOURCE]
+    return list(union)
+
+
+def _catalog_rows(
+    revisions: list[_CatalogRow], deadline: _Deadline, dues: Dues, on: datetime.date
+) -> list[UpdateObligation]:
     rows: list[UpdateObligation] = []
-    for index, subject, version, occurred, registered, note in union:
+    for index, subject, version, occurred, registered, note in revisions:
         updated = _local_day(registered)
-        status, due, year = _judge(deadline, occurred, updated)
+        status, due, year = _judge(deadline, dues, occurred, updated, on)
         model = LIST_MODELS[index]
         rows.append(
             UpdateObligation(
@@ -255,21 +266,24 @@ def _catalog_rows(
     return rows
 
 
-def _list_change_rows(
-    agency: Agency, deadline: _Deadline, since: datetime.date, on: datetime.date
-) -> list[UpdateObligation]:
+def _list_changes(agency: Agency, since: datetime.date, on: datetime.date) -> list[ListChange]:
     """One query: the registered changes (待修订登记) of the window, and every one still open
     however old — an open change never drops out of sight."""
-    changes = (
+    return list(
         ListChange.objects.filter(agency=agency, occurred_on__lte=on)
         .filter(Q(occurred_on__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gt=on))
         .order_by("-occurred_on", "-pk")[:ROWS_PER_SOURCE]
     )
+
+
+def _list_change_rows(
+    changes: list[ListChange], deadline: _Deadline, dues: Dues, on: datetime.date
+) -> list[UpdateObligation]:
     rows: list[UpdateObligation] = []
     for change in changes:
         # Seen as of `on`: a change resolved later was still open then.
         updated = change.resolved_on if change.resolved_on and change.resolved_on <= on else None
-        status, due, year = _judge(deadline, change.occurred_on, updated, on)
+        status, due, year = _judge(deadline, dues, change.occurred_on, updated, on)
         rows.append(
             UpdateObligation(
                 list_name=change.get_list_kind_display(),
@@ -349,9 +363,12 @@ def update_obligations(
     on = on or timezone.localdate()
     since = since or on - datetime.timedelta(days=DEFAULT_WINDOW_DAYS)
     deadline = _deadline(agency)
+    revisions = _catalog_revisions(agency, since, on)
+    changes = _list_changes(agency, since, on)
+    dues = _dues(deadline, [r[3] for r in revisions] + [c.occurred_on for c in changes])
     rows = (
-        _catalog_rows(agency, deadline, since, on)
-        + _list_change_rows(agency, deadline, since, on)
+        _catalog_rows(revisions, deadline, dues, on)
+        + _list_change_rows(changes, deadline, dues, on)
         + _staff_rows(agency, deadline, since, on)
     )
     rows.sort(key=lambda r: (r.occurred_on, r.list_name), reverse=True)

@@ -7,6 +7,7 @@ couple of queries.
 A date in a year without a CalendarYear row raises CalendarNotCovered, never a guess.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from .models import CalendarYear, SpecialDay
@@ -125,3 +126,37 @@ def due_date(start: date, amount: int, unit: str) -> date:
     if unit == "calendar_days":
         return add_calendar_days(start, amount)
     raise ValueError(f"未知的期限单位“{unit}”，应为 workdays（工作日）或 calendar_days（自然日）")
+
+
+def due_dates(
+    starts: Iterable[date], amount: int, unit: str
+) -> dict[date, date | CalendarNotCovered]:
+    """``due_date`` for many start days at once (a log of changes), reading the calendar for
+    the whole span in a couple of queries instead of per day. A start whose period the
+    calendar does not cover maps to its CalendarNotCovered, never to a guess."""
+    days = sorted(set(starts))
+    if not days:
+        return {}
+    if unit != "workdays":
+        out: dict[date, date | CalendarNotCovered] = {}
+        for start in days:
+            try:
+                out[start] = due_date(start, amount, unit)
+            except CalendarNotCovered as exc:
+                out[start] = exc
+        return out
+    if amount < 0:
+        raise ValueError(f"工作日天数不能为负数：{amount}")
+    ahead = min(max(amount * 2 + 14, _MIN_CHUNK_DAYS), _MAX_CHUNK_DAYS)
+    cal = _Calendar(days[0], days[-1] + timedelta(days=ahead))
+    result: dict[date, date | CalendarNotCovered] = {}
+    for start in days:  # the same walk as add_workdays
+        try:
+            cal.check(start)
+            d = start
+            for _ in range(amount):
+                d = cal.next_workday(d)
+            result[start] = d
+        except CalendarNotCovered as exc:
+            result[start] = exc
+    return result
