@@ -79,8 +79,10 @@ def test_issue_review_publish_search_revoke_withdraw(
     # The review page: the redacted text with every detection marked, the original beside it.
     redacted = pub.get_by_test_id("redacted-text")
     marks = redacted.locator("mark")
-    detected = marks.count()
-    assert detected == len(publication.reviews.get().spans) > 0
+    spans = publication.reviews.get().spans
+    assert spans
+    expect(marks).to_have_count(len(spans))  # waits for the page, unlike count()
+    detected = len(spans)
     expect(redacted).not_to_contain_text(PARTY_ADDRESS)
     expect(pub.get_by_test_id("original-text")).to_contain_text(PARTY_ADDRESS)
     shot(pub, "publication-review")
