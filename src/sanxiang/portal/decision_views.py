@@ -182,8 +182,19 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {"publication": publication, "notice": publication.withdrawal_notice},
             status=410,
         )
-    version = publication.current_version
-    assert version is not None
+    current = publication.current_version
+    assert current is not None
+    version = current
+    wanted = request.GET.get("version", "")
+    if wanted:
+        # An earlier published version stays readable (000 公示办法 第二十一条: the history
+        # of a correction is visible); each passed its own confidentiality review.
+        found = (
+            publication.versions.filter(number=int(wanted)).first() if wanted.isdigit() else None
+        )
+        if found is None:
+            raise Http404("未查询到该版本。")
+        version = found
     versions = list(
         publication.versions.order_by("-number").only("number", "made_at", "reason")[:50]
     )
@@ -193,6 +204,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "publication": publication,
             "version": version,
+            "current": current,
             "fields": _fields(version),
             "paragraphs": [line for line in version.full_text.split("\n") if line.strip()],
             "versions": versions,
