@@ -17,12 +17,9 @@ PROTECTED_TABLES (see CASES_PROTECTED_TABLES).
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 
-from sanxiang.records.immutability import TRIGGER_PREFIX, _literal, protect
+from sanxiang.records.immutability import protect, protect_when
 
 SIGNATURE_MESSAGE = "签名及拒签记录不可修改或删除（004 第十三条；000 全过程记录办法 第二十八条）"
 RECORD_SIGNED_MESSAGE = (
@@ -36,81 +33,15 @@ CASES_PROTECTED_TABLES: dict[str, str] = {
     "cases_record": RECORD_SIGNED_MESSAGE,
 }
 
-_TABLE = "cases_record"
-
-
-def _sqlite_create() -> list[str]:
-    signed = _literal(RECORD_SIGNED_MESSAGE)
-    delete = _literal(RECORD_DELETE_MESSAGE)
-    return [
-        f'CREATE TRIGGER "{TRIGGER_PREFIX}{_TABLE}_update" BEFORE UPDATE ON "{_TABLE}" '
-        f'WHEN EXISTS (SELECT 1 FROM "cases_signature" WHERE "record_id" = OLD."id") '
-        f"BEGIN SELECT RAISE(ABORT, {signed}); END;",
-        f'CREATE TRIGGER "{TRIGGER_PREFIX}{_TABLE}_delete" BEFORE DELETE ON "{_TABLE}" '
-        f"BEGIN SELECT RAISE(ABORT, {delete}); END;",
-    ]
-
-
-def _postgresql_create() -> list[str]:
-    refuse = f"{TRIGGER_PREFIX}{_TABLE}_refuse"
-    signed = f"{TRIGGER_PREFIX}{_TABLE}_refuse_signed"
-    return [
-        f'CREATE OR REPLACE FUNCTION "{refuse}"() RETURNS trigger LANGUAGE plpgsql AS $$\n'
-        "BEGIN\n"
-        "  RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = TG_ARGV[0];\n"
-        "END;\n"
-        "$$;",
-        f'CREATE OR REPLACE FUNCTION "{signed}"() RETURNS trigger LANGUAGE plpgsql AS $$\n'
-        "BEGIN\n"
-        '  IF EXISTS (SELECT 1 FROM "cases_signature" WHERE "record_id" = OLD."id") THEN\n'
-        "    RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = TG_ARGV[0];\n"
-        "  END IF;\n"
-        "  RETURN NEW;\n"
-        "END;\n"
-        "$$;",
-        f'CREATE TRIGGER "{TRIGGER_PREFIX}{_TABLE}_update" BEFORE UPDATE ON "{_TABLE}" '
-        f'FOR EACH ROW EXECUTE FUNCTION "{signed}"({_literal(RECORD_SIGNED_MESSAGE)});',
-        f'CREATE TRIGGER "{TRIGGER_PREFIX}{_TABLE}_delete" BEFORE DELETE ON "{_TABLE}" '
-        f'FOR EACH ROW EXECUTE FUNCTION "{refuse}"({_literal(RECORD_DELETE_MESSAGE)});',
-        f'CREATE TRIGGER "{TRIGGER_PREFIX}{_TABLE}_truncate" BEFORE TRUNCATE ON "{_TABLE}" '
-        f'FOR EACH STATEMENT EXECUTE FUNCTION "{refuse}"({_literal(RECORD_DELETE_MESSAGE)});',
-    ]
-
-
-def _drop(vendor: str) -> list[str]:
-    if vendor == "sqlite":
-        return [
-            f'DROP TRIGGER IF EXISTS "{TRIGGER_PREFIX}{_TABLE}_{event}";'
-            for event in ("update", "delete")
-        ]
-    return [
-        *(
-            f'DROP TRIGGER IF EXISTS "{TRIGGER_PREFIX}{_TABLE}_{event}" ON "{_TABLE}";'
-            for event in ("update", "delete", "truncate")
-        ),
-        f'DROP FUNCTION IF EXISTS "{TRIGGER_PREFIX}{_TABLE}_refuse_signed"();',
-        f'DROP FUNCTION IF EXISTS "{TRIGGER_PREFIX}{_TABLE}_refuse"();',
-    ]
-
-
-def record_create_sql(vendor: str) -> list[str]:
-    if vendor == "sqlite":
-        return _sqlite_create()
-    if vendor == "postgresql":
-        return _postgresql_create()
-    raise ImproperlyConfigured(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
-
 
 def protect_records() -> migrations.RunPython:
-    def forward(apps: Any, schema_editor: Any) -> None:
-        for statement in record_create_sql(schema_editor.connection.vendor):
-            schema_editor.execute(statement)
-
-    def backward(apps: Any, schema_editor: Any) -> None:
-        for statement in _drop(schema_editor.connection.vendor):
-            schema_editor.execute(statement)
-
-    return migrations.RunPython(forward, backward, elidable=False)
+    return protect_when(
+        "cases_record",
+        when='EXISTS (SELECT 1 FROM "cases_signature" WHERE "record_id" = OLD."id")',
+        name="signed",
+        update_message=RECORD_SIGNED_MESSAGE,
+        delete_message=RECORD_DELETE_MESSAGE,
+    )
 
 
 def protect_signatures() -> migrations.RunPython:

@@ -132,6 +132,79 @@ def protect(table: str, message: str) -> migrations.RunPython:
     return migrations.RunPython(forward, backward, elidable=False)
 
 
+def guarded_create_sql(
+    vendor: str, table: str, *, when: str, name: str, update_message: str, delete_message: str
+) -> list[str]:
+    """Triggers refusing DELETE (and TRUNCATE) always and UPDATE of a row for which the SQL
+    condition ``when`` on ``OLD`` holds (e.g. a signed record, an archived case file). The
+    condition is written once: SQLite's ``WHEN`` and plpgsql's ``IF`` read it alike."""
+    _check_table(table)
+    update, delete = _literal(update_message), _literal(delete_message)
+    if vendor == "sqlite":
+        return [
+            f'CREATE TRIGGER "{TRIGGER_PREFIX}{table}_update" BEFORE UPDATE ON "{table}" '
+            f"WHEN {when} BEGIN SELECT RAISE(ABORT, {update}); END;",
+            f'CREATE TRIGGER "{TRIGGER_PREFIX}{table}_delete" BEFORE DELETE ON "{table}" '
+            f"BEGIN SELECT RAISE(ABORT, {delete}); END;",
+        ]
+    if vendor != "postgresql":
+        raise ImproperlyConfigured(f"不支持的数据库类型：{vendor}（仅支持 SQLite 与 PostgreSQL）。")
+    refuse = function_name(table)
+    guarded = f"{TRIGGER_PREFIX}{table}_refuse_{name}"
+    return [
+        f'CREATE OR REPLACE FUNCTION "{refuse}"() RETURNS trigger LANGUAGE plpgsql AS $$\n'
+        "BEGIN\n"
+        "  RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = TG_ARGV[0];\n"
+        "END;\n"
+        "$$;",
+        f'CREATE OR REPLACE FUNCTION "{guarded}"() RETURNS trigger LANGUAGE plpgsql AS $$\n'
+        "BEGIN\n"
+        f"  IF {when} THEN\n"
+        "    RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = TG_ARGV[0];\n"
+        "  END IF;\n"
+        "  RETURN NEW;\n"
+        "END;\n"
+        "$$;",
+        f'CREATE TRIGGER "{TRIGGER_PREFIX}{table}_update" BEFORE UPDATE ON "{table}" '
+        f'FOR EACH ROW EXECUTE FUNCTION "{guarded}"({update});',
+        f'CREATE TRIGGER "{TRIGGER_PREFIX}{table}_delete" BEFORE DELETE ON "{table}" '
+        f'FOR EACH ROW EXECUTE FUNCTION "{refuse}"({delete});',
+        f'CREATE TRIGGER "{TRIGGER_PREFIX}{table}_truncate" BEFORE TRUNCATE ON "{table}" '
+        f'FOR EACH STATEMENT EXECUTE FUNCTION "{refuse}"({delete});',
+    ]
+
+
+def guarded_drop_sql(vendor: str, table: str, *, name: str) -> list[str]:
+    statements = drop_sql(vendor, table)
+    if vendor == "postgresql":
+        statements.append(f'DROP FUNCTION IF EXISTS "{TRIGGER_PREFIX}{table}_refuse_{name}"();')
+    return statements
+
+
+def protect_when(
+    table: str, *, when: str, name: str, update_message: str, delete_message: str
+) -> migrations.RunPython:
+    """A migration operation installing guarded_create_sql's triggers (removed on reverse)."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        statements = guarded_create_sql(
+            schema_editor.connection.vendor,
+            table,
+            when=when,
+            name=name,
+            update_message=update_message,
+            delete_message=delete_message,
+        )
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for statement in guarded_drop_sql(schema_editor.connection.vendor, table, name=name):
+            schema_editor.execute(statement)
+
+    return migrations.RunPython(forward, backward, elidable=False)
+
+
 def missing_triggers(connection: Any) -> list[str]:
     """Names of the expected triggers on PROTECTED_TABLES that are absent or disabled."""
     vendor = connection.vendor
