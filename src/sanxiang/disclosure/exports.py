@@ -25,13 +25,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from sanxiang.cases.models import Party
-from sanxiang.core.rules import get_profile
 from sanxiang.org.models import Agency, User
 from sanxiang.records import ledger
 
 from .models import Publication, PublicationVersion
 from .redaction import Redaction, mask_name
-from .services import party_facts
+from .services import masks_names, party_facts
 
 CHUNK = 1000
 EXPORT_ACTION_TYPES = ("penalty", "licensing")
@@ -136,10 +135,6 @@ def _ten_thousand(amount: Decimal | None) -> str:
     return f"{(amount / Decimal(10000)).quantize(Decimal('0.000001')).normalize():f}"
 
 
-def _mask(agency: Agency) -> bool:
-    return get_profile(agency.rule_profile_code).text("disclosure.natural_person_name") != "full"
-
-
 def _party_columns(parties: Sequence[Party], mask: bool) -> dict[str, str]:
     if not parties:
         return {"party_name": "", "party_kind": "", "uscc": "", "representative": ""}
@@ -181,7 +176,7 @@ def build_row(publication: Publication, version: PublicationVersion) -> dict[str
             f"共{len(parties)}名当事人" + (f"，另有{'、'.join(others)}" if others else "")
         )
     common = {
-        **_party_columns(parties, _mask(agency)),
+        **_party_columns(parties, masks_names(agency)),
         "document_number": publication.document_number,
         "content": str(fields.get("decision", "")),
         "decided_on": publication.decided_on.isoformat(),

@@ -161,7 +161,7 @@ def _profile_code(agency: Agency) -> str:
     return agency.rule_profile_code
 
 
-def _masks_names(agency: Agency) -> bool:
+def masks_names(agency: Agency) -> bool:
     """Natural persons' names as 张某 or in full: the profile rule
     ``disclosure.natural_person_name`` (000 公示办法 第十七条; masking is local policy under
     第五条); a profile without the rule masks them."""
@@ -276,7 +276,7 @@ def source_material(record: Record) -> tuple[dict[str, str], str, list[Party], l
         parts["decision"].append(amount)
     lines.append(f"{agency.name}")
     lines.append(f"{record.made_on:%Y年%m月%d日}")
-    mask = _masks_names(agency)
+    mask = masks_names(agency)
     fields = {
         "agency": agency.name,
         "officers": "、".join(
@@ -342,7 +342,7 @@ def _redact_fields(
 def build_draft(record: Record) -> tuple[Draft, list[PartyFacts]]:
     fields, text, parties, keep = source_material(record)
     facts = party_facts(parties)
-    mask = _masks_names(record.case.agency)
+    mask = masks_names(record.case.agency)
     redaction = redact(text, facts, mask_names=mask, keep=keep)
     spans = [span_dict(s) for s in redaction.spans]
     draft = Draft(
@@ -510,7 +510,7 @@ def _known_values(review: ConfidentialityReview, facts: Sequence[PartyFacts]) ->
     problems: list[str] = []
     for text in texts:
         problems += Redaction(text=text, spans=()).leaks(facts)
-    if _masks_names(review.publication.agency):
+    if masks_names(review.publication.agency):
         for party in facts:
             named = party.kind in ("natural_person", "") and len(party.name) >= 2
             if named and any(party.name in text for text in texts):
@@ -537,7 +537,7 @@ def _refresh_draft(review: ConfidentialityReview) -> None:
     review.fields = _redact_fields(
         review.original_fields,
         facts,
-        mask=_masks_names(publication.agency),
+        mask=masks_names(publication.agency),
         keep=keep,
         added=added,
     )
@@ -963,7 +963,7 @@ def start_correction(
     parties = list(case.parties.all().order_by("id")[:100])
     facts = party_facts(parties)
     keep = _keep_values(publication.agency, _officers(case, record.stage))
-    mask = _masks_names(publication.agency)
+    mask = masks_names(publication.agency)
     redaction = redact(text, facts, mask_names=mask, keep=keep)
     spans = [span_dict(s) for s in redaction.spans]
     review = ConfidentialityReview.objects.create(
