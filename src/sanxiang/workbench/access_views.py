@@ -32,6 +32,7 @@ from sanxiang.portal.pagination import paginate
 from sanxiang.procedures import get_procedure
 from sanxiang.records.filestore import get_store
 from sanxiang.records.models import LedgerEntry, StoredFile
+from sanxiang.workbench.auth import staff_user
 
 from .access_forms import ApproveForm, LiftForm, MarkForm, RefuseForm, RequestForm, RevokeForm
 from .case_selectors import record_view
@@ -42,12 +43,6 @@ _MODEL_LABELS = {
     TargetKind.EVIDENCE: Evidence._meta.label_lower,
     TargetKind.AV: AVRecording._meta.label_lower,
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _item(user: User, kind: str, pk: int) -> Item:
@@ -118,7 +113,7 @@ def watermarked_copy(decision: Decision, stored: StoredFile) -> FileResponse | N
 @require_GET
 def item_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """One record, evidence item or AV recording: its content, if the user may read it."""
-    user = _user(request)
+    user = staff_user(request)
     item = _item(user, kind, pk)
     decision = services.open_item(actor=user, item=item, how="view")
     if not decision.allowed:
@@ -140,7 +135,7 @@ def item_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     item = _item(user, kind, pk)
     ref = access_selectors.item_ref(kind, pk)
     case_url = reverse("workbench:case", args=[item.case_id]) + f"#{ref}"
@@ -177,7 +172,7 @@ def mark_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = case_selectors.visible_case(user, pk)
     if case is None:
         raise Http404("未找到该案件，或您无权查看。")
@@ -227,7 +222,7 @@ TABS = {"mine": "我的申请", "pending": "待我审批", "queue": "本机关�
 @login_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     tabs = {"mine": access_selectors.my_requests(user)}
     if user.has_role(Role.AGENCY_HEAD):
         tabs["pending"] = access_selectors.pending_for_head(user)
@@ -285,7 +280,7 @@ def _render_request(
     bound: dict[str, Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     bound = bound or {}
     case = access_request.case
     head = access_selectors.is_agency_head(user, case)
@@ -339,11 +334,11 @@ def _step_label(entry: LedgerEntry) -> str:
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_request(request, _visible_request(_user(request), pk))
+    return _render_request(request, _visible_request(staff_user(request), pk))
 
 
 def _decide(request: HttpRequest, pk: int, which: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     access_request = _visible_request(user, pk)
     form: Form
     if which == "approve":

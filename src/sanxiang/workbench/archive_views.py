@@ -28,16 +28,11 @@ from sanxiang.archives.responses import package_response
 from sanxiang.org.models import User
 from sanxiang.portal.pagination import paginate
 from sanxiang.records.filestore import get_store
+from sanxiang.workbench.auth import staff_user
 
 from .archive_forms import AssembleForm, ExportForm
 
 CASE_FILES_PER_PAGE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _case_file(user: User, pk: int) -> CaseFile:
@@ -55,7 +50,7 @@ def _refusal(request: HttpRequest, exc: ValidationError | PermissionDenied) -> N
 @login_required
 @require_GET
 def archive_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     if not selectors.is_custodian(user):
         raise PermissionDenied("档案管理页面仅供档案管理员使用。")
     today = timezone.localdate()
@@ -85,7 +80,7 @@ def archive_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def register_due(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     if not selectors.is_custodian(user) or user.agency is None:
         raise PermissionDenied("仅档案管理员可以登记待归档案卷。")
     count = services.register_due_case_files(actor=user, agency=user.agency)
@@ -96,7 +91,7 @@ def register_due(request: HttpRequest) -> HttpResponse:
 def _page(
     request: HttpRequest, case_file: CaseFile, assemble_form: AssembleForm | None = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     assemblies = list(selectors.assemblies(case_file)[:20])
     latest: CaseFileAssembly | None = assemblies[0] if assemblies else None
     custodian = services._is_custodian(user, case_file.agency_id)
@@ -126,13 +121,13 @@ def _page(
 @login_required
 @require_GET
 def case_file_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _case_file(_user(request), pk))
+    return _page(request, _case_file(staff_user(request), pk))
 
 
 @login_required
 @require_POST
 def assemble(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case_file = _case_file(user, pk)
     form = AssembleForm(request.POST)
     if form.is_valid():
@@ -153,7 +148,7 @@ def assemble(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case_file = _case_file(user, pk)
     try:
         case_file = services.archive(actor=user, case_file=case_file)
@@ -172,7 +167,7 @@ def _assembly(case_file: CaseFile, version: int) -> CaseFileAssembly:
 
 
 def _export(request: HttpRequest, pk: int, version: int, what: str) -> CaseFileAssembly:
-    user = _user(request)
+    user = staff_user(request)
     case_file = _case_file(user, pk)
     assembly = _assembly(case_file, version)
     form = ExportForm(request.POST)

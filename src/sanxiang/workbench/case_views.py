@@ -35,6 +35,7 @@ from sanxiang.procedures.model import REFUSABLE_ROLES
 from sanxiang.records.filestore import get_store
 from sanxiang.records.models import StoredFile
 from sanxiang.review import selectors as review_selectors
+from sanxiang.workbench.auth import staff_user
 
 from . import access_views
 from . import case_selectors as sel
@@ -56,12 +57,6 @@ from .case_forms import (
 CASES_PER_PAGE = 25
 # Signatures the signed-in person gives in their own name (a head signs as themself).
 _OWN_ROLES = {"unit_head": Role.UNIT_HEAD, "agency_head": Role.AGENCY_HEAD}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _case(user: User, pk: int) -> Case:
@@ -115,7 +110,7 @@ def _attempt(form: Form, action: Callable[[], Any]) -> Any:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     today = timezone.localdate()
     scope = request.GET.get("scope") or sel.default_scope(user)
     if scope not in SCOPES or (scope == "mine" and not user.officer_id):
@@ -144,7 +139,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_case(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     if user.agency is None or not any(
         user.has_role(r) for r in (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)
     ):
@@ -226,7 +221,7 @@ def _render_case(
     request: HttpRequest, case: Case, bound: dict[str, Form] | None = None, status: int = 200
 ) -> HttpResponse:
     """The case page; ``bound`` replaces the blank form of the step that was just refused."""
-    user = _user(request)
+    user = staff_user(request)
     bound = bound or {}
     page = sel.case_page(user, case, timezone.localdate())
     if page.access is not None:  # marked items shown to this user are on the ledger
@@ -293,7 +288,7 @@ def _render_case(
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, _case(_user(request), pk))
+    return _render_case(request, _case(staff_user(request), pk))
 
 
 def _done(request: HttpRequest, case: Case, message: str, anchor: str = "") -> HttpResponse:
@@ -305,7 +300,7 @@ def _done(request: HttpRequest, case: Case, message: str, anchor: str = "") -> H
 @login_required
 @require_POST
 def add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _acting_case(user, pk)
     record_kind = registry().kinds.get(kind)
     if record_kind is None:
@@ -324,7 +319,7 @@ def add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def sign_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     record = _record(user, pk)
     case = _acting_case(user, record.case_id)
     page_view = sel.record_view(get_procedure(case.procedure), record)
@@ -369,7 +364,7 @@ def sign_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def correct_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     record = _record(user, pk)
     case = _acting_case(user, record.case_id)
     # the form shows the record's content: a marked record only to those who may read it
@@ -440,7 +435,7 @@ def correct_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def fire_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _acting_case(user, pk)
     form = TransitionForm(request.POST)
     status = 422
@@ -471,7 +466,7 @@ def fire_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close_case(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _acting_case(user, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
@@ -485,7 +480,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_collective_discussion(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _acting_case(user, pk)
     form = CollectiveDiscussionForm(request.POST)
     if form.is_valid():
@@ -502,7 +497,7 @@ def mark_collective_discussion(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _acting_case(user, pk)
     form = AssignOfficerForm(request.POST, case=case)
     if form.is_valid():
@@ -532,7 +527,7 @@ def _stored_file(form: Form, case: Case) -> tuple[bool, StoredFile | None]:
 @login_required
 @require_POST
 def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _acting_case(user, pk)
     form = EvidenceForm(request.POST, case=case)
     if form.is_valid():
@@ -559,7 +554,7 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_av_recording(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _acting_case(user, pk)
     form = AVRecordingForm(request.POST, case=case)
     if form.is_valid():
@@ -606,7 +601,7 @@ def add_av_recording(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def record_document(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     record = _record(user, pk)
     # a marked record: logged, refused without entitlement or grant, watermarked under a grant
     decision = access_services.open_item(actor=user, item=record, how="pdf")
@@ -626,7 +621,7 @@ def record_document(request: HttpRequest, pk: int) -> HttpResponse:
 def stored_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     """An evidence or AV file, streamed from the content-addressed store (never read into
     memory), after the download is written to the ledger."""
-    user = _user(request)
+    user = staff_user(request)
     model: type[Evidence] | type[AVRecording] = AVRecording if kind == "av" else Evidence
     item = (
         model.objects.select_related("stored_file", "case")

@@ -24,6 +24,7 @@ from sanxiang.disclosure.public_requests import (
 from sanxiang.org.models import User
 from sanxiang.portal.pagination import paginate
 from sanxiang.records.filestore import get_store
+from sanxiang.workbench.auth import staff_user
 
 PER_PAGE = 25
 
@@ -42,14 +43,8 @@ class AnswerForm(forms.Form):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _answerer(request: HttpRequest) -> User:
-    user = _user(request)
+    user = staff_user(request)
     if user.agency_id is None or not any(user.has_role(r) for r in ANSWERING_ROLES):
         raise PermissionDenied("只有公示审核人员或者机关负责人可以办理更正申请。")
     return user
@@ -159,7 +154,7 @@ def correction_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def progress_code(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue (or reissue) the applicant's query code and show the receipt once."""
-    user = _user(request)
+    user = staff_user(request)
     case = cases_visible_to(user).select_related("agency", "matter").filter(pk=pk).first()
     if case is None:
         raise Http404("未找到该案件，或您无权查看。")

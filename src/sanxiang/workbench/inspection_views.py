@@ -31,6 +31,7 @@ from sanxiang.inspections.models import (
 )
 from sanxiang.org.models import Agency, User
 from sanxiang.portal.pagination import paginate
+from sanxiang.workbench.auth import staff_user
 
 from .inspection_forms import (
     ConflictForm,
@@ -43,12 +44,6 @@ from .inspection_forms import (
 )
 
 PER_PAGE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _agency(user: User) -> Agency:
@@ -72,7 +67,7 @@ def _attempt(form: Form, action: Callable[[], Any]) -> Any:
 def _index(
     request: HttpRequest, plan_form: PlanForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     page = paginate(
         request, selectors.plans(agency).order_by("-period_start", "-id"), per_page=PER_PAGE
@@ -98,7 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def plan_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     form = PlanForm(request.POST, agency=agency)
     if form.is_valid():
@@ -180,13 +175,13 @@ def _plan_page(
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_page(request, _plan(_user(request), pk))
+    return _plan_page(request, _plan(staff_user(request), pk))
 
 
 @login_required
 @require_POST
 def fix_seed(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     plan = _plan(user, pk)
     form = Form(request.POST)
     draw = _attempt(form, lambda: services.fix_seed(actor=user, inspection=plan))
@@ -201,7 +196,7 @@ def fix_seed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_draw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     draw = _draw(user, pk)
     form = Form(request.POST)
     done = _attempt(form, lambda: services.run_draw(actor=user, draw=draw))
@@ -214,7 +209,7 @@ def run_draw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def abandon_draw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     draw = _draw(user, pk)
     form = ReasonForm(request.POST)
     if form.is_valid() and _attempt(
@@ -229,7 +224,7 @@ def abandon_draw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def create_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     draw = _draw(user, pk)
     form = TasksForm(request.POST, agency=draw.agency)
     if form.is_valid():
@@ -251,7 +246,7 @@ def create_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 def _targets_page(
     request: HttpRequest, bound: dict[str, Form] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     bound = bound or {}
     query = request.GET.get("q", "")
@@ -280,7 +275,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def target_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     form = TargetForm(request.POST)
     if form.is_valid():
@@ -294,7 +289,7 @@ def target_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def target_import(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -316,7 +311,7 @@ def target_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def target_status(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     target = InspectionTarget.objects.filter(agency=agency, pk=pk).first()
     if target is None:
@@ -342,7 +337,7 @@ def target_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _inspectors_page(
     request: HttpRequest, bound: dict[str, Form] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     bound = bound or {}
     today = timezone.localdate()
@@ -376,7 +371,7 @@ def inspectors(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def exclude(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     form = ExcludeForm(request.POST, agency=agency)
     if form.is_valid() and _attempt(
@@ -393,7 +388,7 @@ def exclude(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def lift(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     row = InspectorExclusion.objects.filter(officer__agency=agency, pk=pk).first()
     if row is None:
@@ -413,7 +408,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conflict_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     form = ConflictForm(request.POST, agency=agency)
     if form.is_valid() and _attempt(
@@ -433,7 +428,7 @@ def conflict_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _agency(user)
     row = InspectorConflict.objects.filter(target__agency=agency, pk=pk).first()
     if row is None:

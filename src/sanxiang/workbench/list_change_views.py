@@ -17,6 +17,7 @@ from sanxiang.catalog import services
 from sanxiang.catalog.models import ChangeReason, ListChange, ListKind
 from sanxiang.org.models import Agency, Role, User
 from sanxiang.workbench import selectors
+from sanxiang.workbench.auth import staff_user
 
 
 class ListChangeForm(forms.Form):
@@ -61,12 +62,6 @@ def may_register(user: User) -> bool:
     return user.is_superuser or user.has_role(Role.AGENCY_HEAD) or user.has_role(Role.SUPERVISOR)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _visible(user: User, pk: int) -> Agency:
     agency = selectors.visible_agency(user, pk)
     if agency is None:
@@ -87,7 +82,7 @@ def _form_errors(form: forms.Form) -> str:
 @login_required
 @require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     agency = _visible(user, pk)
     form = ListChangeForm(request.POST)
     if not form.is_valid():
@@ -116,7 +111,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     change = ListChange.objects.filter(pk=pk).first()
     if change is None:
         raise Http404("未找到该待修订登记。")

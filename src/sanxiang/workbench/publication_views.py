@@ -25,6 +25,7 @@ from sanxiang.core.workdays import CalendarNotCovered
 from sanxiang.disclosure import deadlines, selectors, services
 from sanxiang.disclosure.models import ConfidentialityReview, Publication
 from sanxiang.org.models import Role, User
+from sanxiang.workbench.auth import staff_user
 
 from .publication_forms import (
     AddRedactionForm,
@@ -43,12 +44,6 @@ TABS = (
     ("published", "已公开"),
     ("withdrawn", "已撤下"),
 )
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _publication(user: User, pk: int) -> Publication:
@@ -93,7 +88,7 @@ def _attempt(form: Form | None, request: HttpRequest, action: Callable[[], Any])
 def queue(request: HttpRequest) -> HttpResponse:
     from sanxiang.portal.pagination import paginate
 
-    user = _user(request)
+    user = staff_user(request)
     if not any(user.has_role(r) for r in selectors.STAFF_ROLES):
         raise PermissionDenied("只有公示审核人员和机关负责人可以查看执法决定公示。")
     today = timezone.localdate()
@@ -187,7 +182,7 @@ def _page(
     bound: dict[str, Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     bound = bound or {}
     publisher = _is_publisher(user, publication)
     head = user.agency_id == publication.agency_id and user.has_role(Role.AGENCY_HEAD)
@@ -258,7 +253,7 @@ def _page(
 @login_required
 @require_GET
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _publication(_user(request), pk))
+    return _page(request, _publication(staff_user(request), pk))
 
 
 def _done(request: HttpRequest, publication: Publication, message: str) -> HttpResponse:
@@ -276,7 +271,7 @@ def _review_of(publication: Publication, rid: int) -> ConfidentialityReview:
 @login_required
 @require_POST
 def add_redaction(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     publication = _publication(user, pk)
     review = _review_of(publication, rid)
     form = AddRedactionForm(request.POST, original=review.original_text)
@@ -296,7 +291,7 @@ def add_redaction(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @login_required
 @require_POST
 def reinstate(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     publication = _publication(user, pk)
     review = _review_of(publication, rid)
     form = ReinstateForm(request.POST)
@@ -316,7 +311,7 @@ def reinstate(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     publication = _publication(user, pk)
     review = _review_of(publication, rid)
     form = ApproveForm(request.POST)
@@ -334,7 +329,7 @@ def approve(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     publication = _publication(user, pk)
     version = _attempt(
         None, request, lambda: services.publish_publication(actor=user, publication=publication)
@@ -347,7 +342,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     publication = _publication(user, pk)
     form = RevocationForm(request.POST)
     if form.is_valid():
@@ -367,7 +362,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     publication = _publication(user, pk)
     done = _attempt(
         None, request, lambda: services.withdraw_publication(actor=user, publication=publication)
@@ -380,7 +375,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     publication = _publication(user, pk)
     if not _is_publisher(user, publication):
         raise PermissionDenied("只有本机关的公示审核人员可以更正执法决定信息。")

@@ -37,6 +37,7 @@ from sanxiang.review.models import (
     MaterialRequest,
 )
 from sanxiang.review.opinion import opinion_filename, opinion_pdf
+from sanxiang.workbench.auth import staff_user
 
 from .review_forms import (
     AnswerForm,
@@ -56,12 +57,6 @@ from .review_forms import (
 
 REVIEWS_PER_PAGE = 25
 HANDLING = (Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _case(user: User, pk: int) -> Case:
@@ -104,7 +99,7 @@ def _attempt(form: Form, action: Callable[[], Any]) -> Any:
 @login_required
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     today = timezone.localdate()
     base = selectors.reviews_for_workbench(user)
     tab = request.GET.get("tab", "open")
@@ -139,7 +134,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def _case_page(
     request: HttpRequest, case: Case, bound: dict[str, Form] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     bound = bound or {}
     records = load_records(case)
     requirement = selectors.review_requirement(case, records=records)
@@ -164,7 +159,7 @@ def _case_page(
 @login_required
 @require_GET
 def case_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _case_page(request, _case(_user(request), pk))
+    return _case_page(request, _case(staff_user(request), pk))
 
 
 def _case_done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
@@ -175,7 +170,7 @@ def _case_done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_flag(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _case(user, pk)
     form = FlagForm(request.POST)
     if form.is_valid():
@@ -193,7 +188,7 @@ def case_flag(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _case(user, pk)
     form = SubmitForm(request.POST, case=case)
     if form.is_valid():
@@ -224,7 +219,7 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = _case(user, pk)
     form = ConflictForm(request.POST)
     if form.is_valid() and _attempt(
@@ -246,7 +241,7 @@ def _round_page(
     bound: dict[str, Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     bound = bound or {}
     case = review.case
     is_reviewer = review.reviewer_id == user.pk and not review.decided
@@ -351,7 +346,7 @@ def selectors_recusal(case: Case, user: User) -> list[tuple[User, list[str]]]:
 @login_required
 @require_GET
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _round_page(request, _review(_user(request), pk))
+    return _round_page(request, _review(staff_user(request), pk))
 
 
 def _round_done(request: HttpRequest, review: LegalReview, message: str) -> HttpResponse:
@@ -367,7 +362,7 @@ def _round_action(
     act: Callable[[User, LegalReview, dict[str, Any]], Any],
     done: str,
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     review = _review(user, pk)
     form = make_form(review)
     if form.is_valid() and _attempt(form, lambda: act(user, review, form.cleaned_data)):
@@ -544,7 +539,7 @@ def discuss(request: HttpRequest, pk: int, dispute_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def opinion(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(_user(request), pk)
+    review = _review(staff_user(request), pk)
     try:
         data = opinion_pdf(review)
     except ValidationError as exc:

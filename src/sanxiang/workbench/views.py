@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sanxiang.catalog.updates import deadline_text, update_obligations
-from sanxiang.org.models import Unit, User
+from sanxiang.org.models import Unit
 from sanxiang.portal.pagination import paginate
 from sanxiang.workbench import list_change_views, panels, selectors
+from sanxiang.workbench.auth import staff_user
 from sanxiang.workbench.forms import StaffAuthenticationForm, lockout_policy
 
 OFFICERS_PER_PAGE = 25
@@ -44,16 +45,10 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     today = timezone.localdate()
     return render(
         request,
@@ -75,7 +70,7 @@ LIST_UPDATES_SHOWN = 20
 @require_GET
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An agency's people and staffing, for accounts that may see it (data isolation)."""
-    user = _user(request)
+    user = staff_user(request)
     agency = selectors.visible_agency(user, pk)
     if agency is None:
         if not selectors.agency_exists(pk):
