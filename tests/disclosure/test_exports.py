@@ -28,21 +28,10 @@ from sanxiang.disclosure.exports import (
 from sanxiang.disclosure.models import Publication, PublicationVersion, PushRecord
 from sanxiang.disclosure.push import PushFailed, enqueue, http_sender, push_due, retry_now
 from sanxiang.records.models import LedgerEntry
-from tests.cases.factories import make_world
 from tests.disclosure.publication_helpers import PARTY_NAME, issue_penalty, publish, publisher
 from tests.review.helpers import make_reviewers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 @pytest.fixture

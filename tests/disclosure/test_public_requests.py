@@ -32,7 +32,6 @@ from tests.cases.factories import (
     World,
     days_ago,
     legal_person,
-    make_world,
     open_penalty,
 )
 from tests.factories import Role, UserFactory, zhoucun
@@ -43,12 +42,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
     cache.clear()
-
-
-@pytest.fixture
-def world(db, settings) -> World:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return make_world()
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

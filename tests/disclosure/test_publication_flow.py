@@ -12,7 +12,6 @@ from django.utils import timezone
 from sanxiang.disclosure import services
 from sanxiang.disclosure.models import ConfidentialityReview, Publication, PublicationVersion
 from sanxiang.records.models import LedgerEntry
-from tests.cases.factories import make_world
 from tests.disclosure.publication_helpers import (
     PARTY_ADDRESS,
     PARTY_NAME,
@@ -21,22 +20,6 @@ from tests.disclosure.publication_helpers import (
     publish,
     publisher,
 )
-from tests.review.helpers import make_reviewers
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
-
-
-@pytest.fixture
-def reviewers(world):
-    return make_reviewers(world)
 
 
 @pytest.fixture

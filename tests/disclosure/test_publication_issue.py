@@ -5,7 +5,6 @@ following publish and withdraw."""
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +15,7 @@ from sanxiang.cases import services as case_services
 from sanxiang.disclosure import services
 from sanxiang.disclosure.models import Publication, PublicationSearch
 from sanxiang.records.models import LedgerEntry
-from tests.cases.factories import days_ago, fire, make_world, signed_record
+from tests.cases.factories import days_ago, fire, signed_record
 from tests.disclosure.publication_helpers import (
     issue_penalty,
     publish,
@@ -24,16 +23,6 @@ from tests.disclosure.publication_helpers import (
     ready_to_issue,
 )
 from tests.review.helpers import make_reviewers, make_zhoucun_world
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def test_no_publication_before_the_decision_is_issued(world):

@@ -11,19 +11,8 @@ from django.urls import reverse
 
 from sanxiang.disclosure import services
 from sanxiang.disclosure.models import ConfidentialityReview, Publication
-from tests.cases.factories import make_world
 from tests.disclosure.publication_helpers import PARTY_ADDRESS, issue_penalty, publisher
 from tests.review.helpers import make_reviewers
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 @pytest.fixture
